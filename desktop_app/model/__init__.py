@@ -1,0 +1,1 @@
+"""The Qt-free model layer: plain NumPy objects that every tab drives and every test can step."""

@@ -1,0 +1,157 @@
+"""The hot-and-cold picture: the curve d(x), the walker, and every move it tried.
+
+All items are created once; each update only feeds them new data.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+
+from desktop_app.model.hot_cold import Move
+from desktop_app.ui import theme
+from desktop_app.ui.text_format import number
+
+
+def _segments(moves: list[Move], ys_from, ys_to) -> tuple[np.ndarray, np.ndarray]:
+    xs = np.empty(2 * len(moves))
+    ys = np.empty(2 * len(moves))
+    xs[0::2] = [m.x_from for m in moves]
+    xs[1::2] = [m.x_to for m in moves]
+    ys[0::2] = ys_from
+    ys[1::2] = ys_to
+    return xs, ys
+
+
+class HotColdPlot(pg.PlotWidget):
+    #: x of a click inside the plot (sets the start).
+    clicked = Signal(float)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent, background=theme.BACKGROUND)
+        self.setObjectName("hot_cold_plot")
+        self.setAccessibleName("Plot of d(x) with the walker")
+        item = self.getPlotItem()
+        item.showGrid(x=True, y=True, alpha=theme.GRID_ALPHA)
+        item.setLabel("bottom", "x")
+        item.setLabel("left", "d(x)")
+        item.setMouseEnabled(x=False, y=False)
+        item.hideButtons()
+        item.setMenuEnabled(False)
+
+        self.curve = item.plot(pen=pg.mkPen(theme.CURVE, width=3))
+        self.floor = item.plot(pen=pg.mkPen(theme.CURVE, width=2, style=Qt.PenStyle.DashLine))
+        self.start_line = pg.InfiniteLine(
+            angle=90, movable=False,
+            pen=pg.mkPen("#888888", width=1, style=Qt.PenStyle.DotLine))
+        item.addItem(self.start_line)
+        self.hot_moves = item.plot(connect="pairs", pen=pg.mkPen(theme.HOT, width=3))
+        self.cold_moves = item.plot(
+            connect="pairs", pen=pg.mkPen(theme.COLD, width=2, style=Qt.PenStyle.DashLine))
+        self.tried = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1))
+        item.addItem(self.tried)
+        self.last_move = item.plot(pen=pg.mkPen(theme.HOT, width=5))
+        self.arrow = pg.ArrowItem(headLen=22, tipAngle=36, tailLen=0, pen=None,
+                                  brush=theme.HOT)
+        item.addItem(self.arrow)
+        self.minimum = pg.ScatterPlotItem(size=26, symbol="star",
+                                          brush=theme.MINIMUM, pen=pg.mkPen("w", width=1))
+        item.addItem(self.minimum)
+        self.walker = pg.ScatterPlotItem(size=22, brush=theme.WALKER, pen=pg.mkPen("w", width=2))
+        item.addItem(self.walker)
+        self.minimum.setZValue(self.walker.zValue() + 1)
+        self.label = pg.TextItem(anchor=(0.5, 1.3), color=theme.FOREGROUND)
+        label_font = self.label.textItem.font()
+        label_font.setPointSizeF(label_font.pointSizeF() * 1.3)
+        label_font.setBold(True)
+        self.label.setFont(label_font)
+        item.addItem(self.label)
+        self._arrow_move: tuple[float, float, float, float] | None = None
+        self._arrow_brush = pg.mkBrush(theme.HOT)
+        item.getViewBox().sigRangeChanged.connect(self._aim_arrow)
+        self.scene().sigMouseClicked.connect(self._on_click)
+
+    # -- drawing -------------------------------------------------------------------
+    def show_curve(self, xs: np.ndarray, ys: np.ndarray, visible: bool) -> None:
+        self.curve.setData(xs, ys, connect="finite")
+        self.curve.setVisible(visible)
+        self.floor.setData([xs[0], xs[-1]], [0.0, 0.0])
+        self.floor.setVisible(not visible)
+        self.getPlotItem().getAxis("left").setStyle(showValues=visible)
+        self.getPlotItem().setLabel("left", "d(x)" if visible else "")
+
+    def show_moves(self, moves: list[Move], walker: tuple[float, float], start: float,
+                   on_floor: bool = False) -> None:
+        """Draw the history; ``on_floor`` puts everything at height 0 (the curve is secret)."""
+        def height(values):
+            values = np.asarray(values, dtype=float)
+            return np.zeros_like(values) if on_floor else values
+
+        hot = [m for m in moves if m.hotter]
+        cold = [m for m in moves if not m.hotter and math.isfinite(m.d_to)]
+        for item, group in ((self.hot_moves, hot), (self.cold_moves, cold)):
+            xs, ys = _segments(group, height([m.d_from for m in group]),
+                               height([m.d_to for m in group]))
+            item.setData(xs, ys)
+        tried = [m for m in moves if math.isfinite(m.d_to)]
+        self.tried.setData(
+            [m.x_to for m in tried], height([m.d_to for m in tried]),
+            brush=[pg.mkBrush(theme.HOT if m.hotter else theme.COLD) for m in tried])
+        self.walker.setData([walker[0]], height([walker[1]]))
+        self.start_line.setPos(start)
+        self.start_line.setVisible(True)
+        last = moves[-1] if moves else None
+        if last is None or not math.isfinite(last.d_to):
+            self.last_move.setData([], [])
+            self.arrow.setVisible(False)
+            self.label.setText("")
+            self._arrow_move = None
+            return
+        y0, y1 = height([last.d_from, last.d_to])
+        colour = theme.HOT if last.hotter else theme.COLD
+        self.last_move.setData([last.x_from, last.x_to], [y0, y1])
+        self.last_move.setPen(pg.mkPen(colour, width=5))
+        self._arrow_brush = pg.mkBrush(colour)
+        self.arrow.setPos(last.x_to, y1)
+        self.arrow.setVisible(True)
+        self._arrow_move = (last.x_from, y0, last.x_to, y1)
+        self._aim_arrow()
+        word = "hotter" if last.hotter else "colder"
+        if on_floor:
+            self.label.setText(word)
+        else:
+            self.label.setText(f"{word}: d {number(last.d_from, 4)} → {number(last.d_to, 4)}")
+        self.label.setColor(colour)
+        self.label.setPos(last.x_to, y1)
+
+    def show_minimum(self, point: tuple[float, float] | None) -> None:
+        self.minimum.setData(*(([point[0]], [point[1]]) if point else ([], [])))
+
+    def set_view(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
+        self.getPlotItem().getViewBox().setRange(xRange=x_range, yRange=y_range, padding=0)
+
+    # -- helpers -------------------------------------------------------------------
+    def _aim_arrow(self, *_args) -> None:
+        # The arrow's angle is in screen pixels, so it follows the move's on-screen slope.
+        if self._arrow_move is None:
+            return
+        x0, y0, x1, y1 = self._arrow_move
+        vb = self.getPlotItem().getViewBox()
+        p0 = vb.mapViewToDevice(QPointF(x0, y0))
+        p1 = vb.mapViewToDevice(QPointF(x1, y1))
+        if p0 is None or p1 is None:
+            return
+        dx, dy = p1.x() - p0.x(), p1.y() - p0.y()
+        if dx == 0 and dy == 0:
+            return
+        self.arrow.setStyle(angle=math.degrees(math.atan2(-dy, -dx)), brush=self._arrow_brush)
+
+    def _on_click(self, event) -> None:
+        vb = self.getPlotItem().getViewBox()
+        pos = event.scenePos()
+        if event.button() != Qt.MouseButton.LeftButton or not vb.sceneBoundingRect().contains(pos):
+            return
+        self.clicked.emit(float(vb.mapSceneToView(pos).x()))
