@@ -595,8 +595,13 @@ def _s_mul(a: _Node, b: _Node) -> _Node:
             return _s_mul(folded, _s_mul(ra, rb))
     if isinstance(b, _Bin) and b.op == "/" and _num_value(b.left) == 1:
         return _s_div(a, b.right)
+    if isinstance(b, _Bin) and b.op == "*":
+        # Keep products left-nested, x·(y·z) -> x·y·z, so that they print without brackets.
+        return _s_mul(_s_mul(a, b.left), b.right)
     if _small_equal(a, b):
         return _s_pow(a, _TWO)
+    if isinstance(a, _Bin) and a.op == "*" and _small_equal(a.right, b):
+        return _s_mul(a.left, _s_pow(b, _TWO))
     return _Bin("*", a, b)
 
 

@@ -43,7 +43,6 @@ class HotColdPlot(pg.PlotWidget):
         item.setMenuEnabled(False)
 
         self.curve = item.plot(pen=pg.mkPen(theme.CURVE, width=3))
-        self.floor = item.plot(pen=pg.mkPen(theme.CURVE, width=2, style=Qt.PenStyle.DashLine))
         self.start_line = pg.InfiniteLine(
             angle=90, movable=False,
             pen=pg.mkPen("#888888", width=1, style=Qt.PenStyle.DotLine))
@@ -78,31 +77,35 @@ class HotColdPlot(pg.PlotWidget):
     def show_curve(self, xs: np.ndarray, ys: np.ndarray, visible: bool) -> None:
         self.curve.setData(xs, ys, connect="finite")
         self.curve.setVisible(visible)
-        self.floor.setData([xs[0], xs[-1]], [0.0, 0.0])
-        self.floor.setVisible(not visible)
         self.getPlotItem().getAxis("left").setStyle(showValues=visible)
-        self.getPlotItem().setLabel("left", "d(x)" if visible else "")
+        self.getPlotItem().setLabel("left", "d(x)" if visible else "moves ↓ (d is secret)")
 
     def show_moves(self, moves: list[Move], walker: tuple[float, float], start: float,
-                   on_floor: bool = False) -> None:
-        """Draw the history; ``on_floor`` puts everything at height 0 (the curve is secret)."""
-        def height(values):
-            values = np.asarray(values, dtype=float)
-            return np.zeros_like(values) if on_floor else values
+                   secret: bool = False) -> None:
+        """Draw the history.
 
-        hot = [m for m in moves if m.hotter]
-        cold = [m for m in moves if not m.hotter and math.isfinite(m.d_to)]
-        for item, group in ((self.hot_moves, hot), (self.cold_moves, cold)):
-            xs, ys = _segments(group, height([m.d_from for m in group]),
-                               height([m.d_to for m in group]))
+        With ``secret`` the curve is hidden, so no height may give d away: move k is
+        drawn as a flat arrow on row −k, a trail of footsteps read from top to bottom.
+        """
+        if secret:
+            rows = -np.arange(1, len(moves) + 1, dtype=float)
+            y_from, y_to = rows, rows
+            walker = (walker[0], float(-len(moves)))
+        else:
+            y_from = np.array([m.d_from for m in moves], dtype=float)
+            y_to = np.array([m.d_to for m in moves], dtype=float)
+        finite = np.array([math.isfinite(m.d_to) for m in moves], dtype=bool)
+        hot = np.array([m.hotter for m in moves], dtype=bool)
+        for item, mask in ((self.hot_moves, hot), (self.cold_moves, ~hot & finite)):
+            group = [m for m, keep in zip(moves, mask, strict=True) if keep]
+            xs, ys = _segments(group, y_from[mask], y_to[mask])
             item.setData(xs, ys)
-        tried = [m for m in moves if math.isfinite(m.d_to)]
         self.tried.setData(
-            [m.x_to for m in tried], height([m.d_to for m in tried]),
-            brush=[pg.mkBrush(theme.HOT if m.hotter else theme.COLD) for m in tried])
-        self.walker.setData([walker[0]], height([walker[1]]))
+            [m.x_to for m in moves if math.isfinite(m.d_to)], y_to[finite],
+            brush=[pg.mkBrush(theme.HOT if m.hotter else theme.COLD)
+                   for m in moves if math.isfinite(m.d_to)])
+        self.walker.setData([walker[0]], [walker[1]])
         self.start_line.setPos(start)
-        self.start_line.setVisible(True)
         last = moves[-1] if moves else None
         if last is None or not math.isfinite(last.d_to):
             self.last_move.setData([], [])
@@ -110,7 +113,7 @@ class HotColdPlot(pg.PlotWidget):
             self.label.setText("")
             self._arrow_move = None
             return
-        y0, y1 = height([last.d_from, last.d_to])
+        y0, y1 = float(y_from[-1]), float(y_to[-1])
         colour = theme.HOT if last.hotter else theme.COLD
         self.last_move.setData([last.x_from, last.x_to], [y0, y1])
         self.last_move.setPen(pg.mkPen(colour, width=5))
@@ -120,7 +123,7 @@ class HotColdPlot(pg.PlotWidget):
         self._arrow_move = (last.x_from, y0, last.x_to, y1)
         self._aim_arrow()
         word = "hotter" if last.hotter else "colder"
-        if on_floor:
+        if secret:
             self.label.setText(word)
         else:
             self.label.setText(f"{word}: d {number(last.d_from, 4)} → {number(last.d_to, 4)}")

@@ -101,7 +101,7 @@ class HotColdTab(Tab):
         column = QVBoxLayout(panel)
         column.setContentsMargins(4, 0, 4, 0)
 
-        function_box = QGroupBox("The function d(x)")
+        function_box = self.function_box = QGroupBox("The function d(x)")
         function_layout = QVBoxLayout(function_box)
         self.function_choice = QComboBox()
         self.function_choice.setObjectName("function_choice")
@@ -246,7 +246,6 @@ class HotColdTab(Tab):
         self.function_choice.setCurrentIndex(choice)
         if not self.function_text.hasFocus() or self.function_error.isHidden():
             self.function_text.setText(p.function)
-        self.heading.setText(f"d(x) = {formula(self.curve.text)}")
 
     # -- choosing the function -----------------------------------------------------------
     def _on_choice(self, index: int) -> None:
@@ -313,6 +312,11 @@ class HotColdTab(Tab):
 
     def can_play(self) -> bool:
         return not self.dark_room and not self.game.done
+
+    def why_not_playing(self) -> str:
+        if self.dark_room:
+            return "In the dark room the class chooses every move: use ← and →."
+        return super().why_not_playing()
 
     def state(self) -> dict:
         p = self.params
@@ -396,9 +400,12 @@ class HotColdTab(Tab):
         xs = np.linspace(lo, hi, CURVE_SAMPLES)
         ys = np.asarray(self.curve.f(xs), dtype=float)
         self.plot.show_curve(xs, ys, visible=not secret)
-        self.plot.show_moves(moves, walker, self.params.start, on_floor=secret)
+        self.plot.show_moves(moves, walker, self.params.start, secret=secret)
+        self.function_box.setVisible(not secret)
+        self.heading.setText("d(x) = ?   (hidden in the dark room)" if secret
+                             else f"d(x) = {formula(self.curve.text)}")
         if secret:
-            self.plot.set_view((lo, hi), (-1.0, 1.0))
+            self.plot.set_view((lo, hi), (-max(len(moves), 8) - 0.8, 1.0))
         else:
             finite = ys[np.isfinite(ys)]
             y_lo, y_hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
@@ -406,7 +413,7 @@ class HotColdTab(Tab):
             self.plot.set_view((lo, hi), (y_lo - pad, y_hi + 2 * pad))
 
         self._fill_log(moves, secret)
-        self.play_enabled_changed()
+        self._enable_controls()
         self.move_left.setEnabled(in_dark and not self.revealed)
         self.move_right.setEnabled(in_dark and not self.revealed)
         self.reveal_button.setEnabled(in_dark and not self.revealed)
@@ -416,9 +423,8 @@ class HotColdTab(Tab):
         else:
             self._show_result()
 
-    def play_enabled_changed(self) -> None:
-        for widget in (self.start, self.step_size, self.first_direction):
-            widget.setEnabled(True)
+    def _enable_controls(self) -> None:
+        # The dark room plays by hand: no automatic first direction, no automatic halving.
         self.halve_step.setEnabled(not self.dark_room)
         self.first_direction.setEnabled(not self.dark_room)
 
@@ -460,14 +466,15 @@ class HotColdTab(Tab):
                 "lowest point within reach.")
             return
         self.plot.show_minimum((game.x, game.d_x))
-        text = (f"<b>Minimum found at x = {number(game.x)}, d = {number(game.d_x)}</b> "
+        missed = hot_cold.missed_minimum(game, self.curve.minima)
+        found = "Stopped" if missed is not None else "Minimum found"
+        text = (f"<b>{found} at x = {number(game.x)}, d = {number(game.d_x)}</b> "
                 f"after {game.moves} moves")
         if game.reason == hot_cold.PRECISION:
             text += (f", halving the step {game.halvings} times (down to "
                      f"{number(game.step_size, 3)}).")
         else:
             text += ": both sides are worse."
-        missed = hot_cold.missed_minimum(game, self.curve.minima)
         if missed is not None:
             text += (f"<br>But the true lowest point is at x = {number(missed)}, d = "
                      f"{number(float(self.curve.f(missed)))}: a step of {number(game.step_size)} "

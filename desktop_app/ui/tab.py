@@ -30,7 +30,10 @@ class Tab(QWidget):
 
     # -- the contract -----------------------------------------------------------------
     def play(self) -> None:
-        if self._playing or not self.can_play():
+        if self._playing:
+            return
+        if not self.can_play():
+            self.status.emit(self.why_not_playing())
             return
         self._playing = True
         self._sync_timer()
@@ -64,6 +67,9 @@ class Tab(QWidget):
     def can_play(self) -> bool:
         """Whether Play makes sense right now (e.g. not when the game is over)."""
         return True
+
+    def why_not_playing(self) -> str:
+        return "Nothing left to play: press Reset (R) to start again."
 
     # -- shared machinery -------------------------------------------------------------
     @property

@@ -304,6 +304,17 @@ def test_falling_below_zero_is_not_mistaken_for_divergence():
     assert run.converged and not run.diverged and run.x == pytest.approx(0.0, abs=1e-7)
 
 
+def test_growing_steps_down_into_a_valley_are_not_divergence():
+    # Off the plateau the ground gets steeper, so the steps grow for many moves in a row;
+    # d (shifted below zero) falls all the while, so its size |d| grows: still no alarm.
+    plateau = CURVES["plateau"]
+    run = descend(lambda x: plateau.f(x) - 3.0, -1.5, 0.25, 1000, df=plateau.df)
+    steps = [abs(m.step) for m in run.history]
+    assert all(b > a for a, b in zip(steps[:20], steps[1:21]))
+    assert all(abs(m.d_to) > abs(m.d_from) for m in run.history[:21])
+    assert run.converged and not run.diverged and run.x == pytest.approx(1.0, abs=1e-7)
+
+
 def test_walking_into_undefined_ground_is_reported_without_warnings():
     for log in (np.log, math.log):
         run = descend(log, 0.5, 1.0, 100, df=lambda x: 1.0 / x)
@@ -331,6 +342,7 @@ def test_starting_on_the_floor_is_already_converged():
 def test_landing_exactly_on_the_floor_converges_at_once():
     run = descend(PARABOLA, 3.0, 0.5, 10)          # x − 0.5 · 2x = 0
     assert list(run) == [3.0, 0.0] and run.converged
+    assert run.overshoots == ()                     # slope 0 at the end: no sign change
 
 
 def test_steps_and_max_steps_limit_the_walk():
@@ -351,8 +363,8 @@ def test_the_learning_rate_can_change_between_steps_and_reset_starts_over():
     assert walker.step().x_to == 0.0 and walker.converged
     walker.reset()
     assert (walker.x, walker.history, walker.reason, walker.converged) == (3.0, [], None, False)
-    assert walker.step().x_to == 1.5                 # the rate now in force is 0.5: 3 − 0.5·6 = 0
-    # (0.5 · 6 = 3 would land on 0; 1.5 shows reset kept the *changed* rate? no: see below)
+    # reset() goes back to the start but keeps the settings: 3 − 0.5 · 6 = 0.
+    assert walker.step().x_to == 0.0 and walker.steps == 1
 
 
 def test_the_slope_comes_from_df_a_curve_an_expression_or_q():

@@ -158,7 +158,11 @@ def test_dark_room_hides_the_curve_and_reveal_compares_with_the_automatic_player
     tab = hot_tab(window)
     tab.findChild(QCheckBox, "dark_room").setChecked(True)
     assert not tab.plot.curve.isVisible()
-    assert not window.playback.play_button.isEnabled() or not tab.can_play()
+    # Nothing on screen may give the formula away.
+    assert "x²" not in tab.findChild(QLabel, "function_heading").text()
+    assert not tab.function_box.isVisibleTo(tab)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert not tab.playing and "← and →" in window.statusBar().currentMessage()
     click(qtbot, tab, "move_right")
     click(qtbot, tab, "move_right")
     qtbot.keyClick(window, Qt.Key.Key_Left)
@@ -167,7 +171,7 @@ def test_dark_room_hides_the_curve_and_reveal_compares_with_the_automatic_player
     assert all(r[2] == "?" and r[3] == "?" for r in rows)
     assert tab.findChild(QLabel, "dark_counter").text() == "Moves: 3"
     click(qtbot, tab, "reveal")
-    assert tab.plot.curve.isVisible()
+    assert tab.plot.curve.isVisible() and tab.function_box.isVisibleTo(tab)
     result = tab.findChild(QLabel, "result").text()
     assert "The class made 3 moves" in result
     assert "needed 4 moves" in result
