@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-__all__ = ["Descent", "Race", "CONVERGED", "DIVERGED", "MAX_STEPS"]
+__all__ = ["CONVERGED", "DIVERGED", "MAX_STEPS", "Descent", "Race"]
 
 CONVERGED = "converged"
 DIVERGED = "diverged"

@@ -64,6 +64,7 @@ from collections.abc import Iterator
 import numpy as np
 
 __all__ = [
+    "FUNCTIONS",
     "MAX_DEPTH",
     "MAX_DERIVATIVE_DEPTH",
     "MAX_DERIVATIVE_NODES",
@@ -72,7 +73,6 @@ __all__ = [
     "MAX_NODES",
     "MAX_NUMBER",
     "MAX_NUMBER_CHARS",
-    "FUNCTIONS",
     "Expression",
     "ExpressionError",
     "parse",
@@ -163,7 +163,7 @@ _CONSTANTS = {"pi": math.pi, "e": math.e}
 # Tree nodes (immutable; equality is structural, hashing is cached)
 
 class _Node:
-    __slots__ = ("size", "depth", "free", "_hash")
+    __slots__ = ("_hash", "depth", "free", "size")
 
     def _finish(self, children: tuple, key: tuple) -> None:
         size = 1 + sum(c.size for c in children)
@@ -242,7 +242,7 @@ class _Neg(_Node):
 
 
 class _Bin(_Node):
-    __slots__ = ("op", "left", "right")
+    __slots__ = ("left", "op", "right")
 
     def __init__(self, op: str, left: _Node, right: _Node) -> None:
         object.__setattr__(self, "op", op)
@@ -255,7 +255,7 @@ class _Bin(_Node):
 
 
 class _Call(_Node):
-    __slots__ = ("fn", "arg")
+    __slots__ = ("arg", "fn")
 
     def __init__(self, fn: str, arg: _Node) -> None:
         object.__setattr__(self, "fn", fn)
@@ -769,7 +769,7 @@ def _diff_binary(node: _Bin, var: str, memo: dict) -> _Node:
 class Expression:
     """A parsed formula: call it on arrays, ask for ``derivative(var)``, show ``text``."""
 
-    __slots__ = ("_root", "_variables", "_text", "_derivatives")
+    __slots__ = ("_derivatives", "_root", "_text", "_variables")
 
     def __init__(self, root: _Node, variables: tuple[str, ...]) -> None:
         self._root = root
@@ -868,13 +868,18 @@ _VARIABLE_NAME = re.compile(r"[A-Za-z]+[0-9]*")
 
 
 class _Tok:
-    __slots__ = ("kind", "value", "col", "src")
+    __slots__ = ("col", "kind", "src", "value")
 
     def __init__(self, kind: str, value, col: int, src: str) -> None:
         self.kind = kind    # num var const func op lpar rpar sup
         self.value = value
         self.col = col
         self.src = src
+
+
+def _short(text: str, limit: int = 24) -> str:
+    """Quote at most ``limit`` characters of user text in a message."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _is_digit(ch: str) -> bool:
@@ -942,11 +947,11 @@ def _scan_superscript(body: str, i: int, col: int) -> tuple[_Tok, int]:
     src = body[i:j]
     plain = "".join(_SUPERSCRIPTS[c] for c in src)
     if not re.fullmatch(r"[+-]?[0-9]+", plain):
-        raise ExpressionError(f"the superscript {src} at column {col} must be digits, "
-                              "like x² or x⁻¹", col)
+        raise ExpressionError(f"the superscript {_short(src)} at column {col} must be "
+                              "digits, like x² or x⁻¹", col)
     digits = plain.lstrip("+-")
     if len(digits) > MAX_NUMBER_CHARS or float(digits) > MAX_NUMBER:
-        raise ExpressionError(f"the power {src} at column {col} is too big", col)
+        raise ExpressionError(f"the power {_short(src)} at column {col} is too big", col)
     return _Tok("sup", (float(digits), plain.startswith("-")), col, src), j
 
 
@@ -957,7 +962,7 @@ class _Names:
         self.variables = variables
         self.var_set = frozenset(variables)
 
-    def resolve(self, word: str, col: int) -> _Tok:
+    def resolve(self, word: str, col: int) -> _Tok | None:
         if word in self.var_set:
             return _Tok("var", word, col, word)
         if word in _CONSTANTS:
@@ -971,8 +976,8 @@ class _Names:
             list(FUNCTIONS)
 
     def unknown(self, word: str, col: int, before_bracket: bool) -> ExpressionError:
-        return ExpressionError(
-            f"unknown name '{word}' at column {col}{self._suggest(word, before_bracket)}", col)
+        return ExpressionError(f"unknown name '{_short(word)}' at column {col}"
+                               f"{self._suggest(word, before_bracket)}", col)
 
     def _suggest(self, word: str, before_bracket: bool) -> str:
         names = self.all_names()
@@ -988,8 +993,12 @@ class _Names:
         # functions and constants ("sine" = sin(e)) is more likely a misspelling.
         if pieces and any(p in self.var_set for p in pieces):
             return f" — did you mean {self._join(pieces)}?"
+        # Words that begin like a function are usually its long name: sine, cosine, tangent.
+        prefixes = [f for f in FUNCTIONS if len(word) > len(f) and word.startswith(f)]
+        if prefixes:
+            return f" — did you mean {max(prefixes, key=len)}?"
         if len(word) <= 20:
-            close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(word, names, n=1, cutoff=0.75)
             if close:
                 return f" — did you mean {close[0]}?"
         if pieces:
@@ -1139,19 +1148,18 @@ def _translate(body: str, offset: int, names: _Names) -> _Translation:
         return names.variables[0] if names.variables else "x"
 
     for tok in _tokens(body, offset, names):
-        if pending_func is not None:
-            if tok.kind != "lpar":
-                fname = pending_func.src
-                if tok.kind == "sup" or (tok.kind == "op" and tok.value == "^"):
-                    raise ExpressionError(
-                        f"{fname} at column {pending_func.col} needs its input in brackets "
-                        f"before a power: write {fname}(x)^2, not {fname}^2(x)",
-                        pending_func.col)
+        if pending_func is not None and tok.kind != "lpar":
+            fname = pending_func.src
+            if tok.kind == "sup" or (tok.kind == "op" and tok.value == "^"):
                 raise ExpressionError(
-                    f"{fname} at column {pending_func.col} needs its input in brackets: "
-                    f"{fname}({example_input(tok)})", pending_func.col)
-        if not expect_operand and tok.kind in ("var", "const", "func") or (
-                not expect_operand and tok.kind == "lpar" and tok.value == "("):
+                    f"{fname} at column {pending_func.col} needs its input in brackets "
+                    f"before a power: write {fname}(x)^2, not {fname}^2(x)",
+                    pending_func.col)
+            raise ExpressionError(
+                f"{fname} at column {pending_func.col} needs its input in brackets: "
+                f"{fname}({example_input(tok)})", pending_func.col)
+        if not expect_operand and (tok.kind in ("var", "const", "func")
+                                   or (tok.kind == "lpar" and tok.value == "(")):
             out.emit("*", tok.col)    # implicit multiplication: 2x, x(x+1), (x+1)(x-1)
             count(1, tok)
             expect_operand = True
@@ -1192,8 +1200,9 @@ def _translate(body: str, offset: int, names: _Names) -> _Translation:
                                           "something inside, like (x + 1)", prev.col)
                 raise ExpressionError(_unexpected(tok, prev), tok.col)
             elif tok.kind == "sup":
-                raise ExpressionError(f"the superscript {tok.src} at column {tok.col} must "
-                                      "follow a number, a name or a closing bracket", tok.col)
+                raise ExpressionError(f"the superscript {_short(tok.src)} at column {tok.col} "
+                                      "must follow a number, a name or a closing bracket",
+                                      tok.col)
             else:
                 raise ExpressionError(_unexpected(tok, prev), tok.col)
         else:
@@ -1219,8 +1228,8 @@ def _translate(body: str, offset: int, names: _Names) -> _Translation:
                                           tok.col)
                 if last_operand_pow:
                     raise ExpressionError(
-                        f"the superscript {tok.src} at column {tok.col} comes right after a "
-                        "power, which is unclear — use brackets, like (x^2)^3", tok.col)
+                        f"the superscript {_short(tok.src)} at column {tok.col} comes right "
+                        "after a power, which is unclear — use brackets, like (x^2)^3", tok.col)
                 exponent, negative = tok.value
                 out.emit("**(" + ("-" if negative else "") + repr(exponent) + ")", tok.col)
                 count(3 if negative else 2, tok)
@@ -1272,7 +1281,7 @@ def _check_depth(tree: ast.Expression, translation: _Translation) -> None:
             raise ExpressionError(
                 f"the formula is nested too deeply (more than {MAX_DEPTH} levels) — try "
                 "writing it more simply",
-                translation.column_at(getattr(node, "col_offset", None)))
+                translation.column_at(node.col_offset))
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr):
                 todo.append((child, depth + 1))
@@ -1299,7 +1308,7 @@ def _convert(node: ast.AST, names: _Names, translation: _Translation) -> _Node:
             and len(node.args) == 1 and not node.keywords
             and not isinstance(node.args[0], ast.Starred)):
         return _Call(node.func.id, _convert(node.args[0], names, translation))
-    column = translation.column_at(getattr(node, "col_offset", None))
+    column = translation.column_at(node.col_offset if isinstance(node, ast.expr) else None)
     where = f" at column {column}" if column is not None else ""
     raise ExpressionError(f"this part of the formula{where} is not allowed", column)
 
@@ -1353,7 +1362,7 @@ def parse(text: str, variables=("x",)) -> Expression:
         tree = ast.parse(source, mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
         # The tokenizer accepts only what Python can read, so this is a last line of defence.
-        offset_in_source = getattr(err, "offset", None)
+        offset_in_source = err.offset if isinstance(err, SyntaxError) else None
         column = translation.column_at(offset_in_source - 1 if offset_in_source else None)
         where = f" near column {column}" if column is not None else ""
         raise ExpressionError(f"this formula could not be read{where}", column) from None

@@ -28,28 +28,33 @@ from collections.abc import Callable
 import numpy as np
 
 __all__ = [
-    "Optimizer",
-    "SGD",
-    "AdaGrad",
-    "RMSProp",
-    "Adam",
-    "make",
-    "OPTIMIZER_NAMES",
     "DEFAULT_LR",
+    "DEFAULT_MOMENTUM",
+    "OPTIMIZER_NAMES",
+    "SGD",
     "TITLES",
+    "AdaGrad",
+    "Adam",
+    "Optimizer",
+    "RMSProp",
+    "make",
 ]
 
 # The names the app (and scenario files) use, in the order the surface tab lists them.
 OPTIMIZER_NAMES = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 
-# Learning rates for the surface race: from (−2, 2) each of these reaches the bottom of the
-# bowl, the ravine, Booth's bowl and a valley of Himmelblau's surface well within the
-# race's step limit, without flying off. (Plain GD has to stay below 2/82, the steepest
-# curvature at Himmelblau's valleys; Nesterov below about 1.36/82 with μ = 0.9.)
+# Learning rates for the surface race. From (−2, 2) each reaches a valley floor of the
+# bowl, the ravine, Booth's bowl, Himmelblau's surface and the hills well within the race's
+# 10 000 steps, without flying off; all but RMSProp do so from every point of a 7×7 grid
+# over those surfaces' bounds too. The limits come from Himmelblau's steepest valley
+# (curvature ≈ 134): plain GD needs lr < 2/134, and momentum's steps are about
+# lr/(1 − μ) = 10·lr long, hence its smaller lr. (RMSProp with any fixed lr can end up
+# hopping around a valley floor in steps of about lr when the floor is flat, as from some
+# starts on the hills: that is the method, not a bug.)
 DEFAULT_LR: dict[str, float] = {
-    "gd": 0.02,
-    "momentum": 0.01,
-    "nesterov": 0.01,
+    "gd": 0.01,
+    "momentum": 0.005,
+    "nesterov": 0.005,
     "adagrad": 0.5,
     "rmsprop": 0.02,
     "adam": 0.1,
@@ -89,7 +94,8 @@ def _flatten(tree, leaves: list) -> tuple:
     array = np.asarray(tree)
     if array.dtype.kind not in "iuf":
         raise TypeError(
-            f"parameters and gradients must be numbers or arrays of numbers, got {type(tree).__name__}"
+            "parameters and gradients must be numbers or arrays of numbers, "
+            f"got {type(tree).__name__}"
         )
     leaves.append(tree)
     return ("leaf", array.shape)
@@ -158,6 +164,13 @@ def _term(v: float) -> str:
     """A computed value inside a formula: negative numbers get parentheses."""
     text = _num(v)
     return f"({text})" if text.startswith("−") else text
+
+
+def _base(v: float) -> str:
+    """A computed value about to be squared: parentheses unless it is a plain positive number."""
+    text = _num(v)
+    scientific = "×" in text or text.startswith("10")
+    return f"({text})" if text.startswith("−") or scientific else text
 
 
 def _hp(v: float) -> str:
@@ -277,14 +290,23 @@ class Optimizer:
             p_flat, g_flat = p.reshape(-1), g.reshape(-1)
             p_new_flat = np.asarray(p_new).reshape(-1)
             for j in range(p.size):
-                old_j = None if old is None else {k_: float(v.reshape(-1)[j]) for k_, v in old.items()}
-                new_j = {k_: float(v.reshape(-1)[j]) for k_, v in new.items()}
+                old_j = None if old is None else _number_at(old, j)
+                new_j = _number_at(new, j)
                 lines += self._explain(
                     names[k], float(p_flat[j]), float(g_flat[j]), old_j, new_j,
                     float(p_new_flat[j]), t,
                 )
                 k += 1
         return lines
+
+
+def _number_at(state: State, j: int) -> dict[str, float]:
+    return {key: float(value.reshape(-1)[j]) for key, value in state.items()}
+
+
+def _eq(*parts: str) -> str:
+    """One explanation line: the rule, the rule with numbers, the result."""
+    return " = ".join(parts)
 
 
 _GD_FORMULA = "p ← p − lr · g\n(g = ∇f(p), the gradient at the current point)"
@@ -346,27 +368,23 @@ class SGD(Optimizer):
         return p - self.lr * direction, {"b": b}
 
     def _explain(self, name, p, g, old, new, p_new, t):
-        d = f"∂f/∂{name}"
+        d, lr, mu = f"∂f/∂{name}", _hp(self.lr), _hp(self.momentum)
+        new_value = f"{name}_new"
         if self.momentum == 0:
-            return [f"{name}_new = {name} − lr · {d} = {_num(p)} − {_hp(self.lr)} · {_term(g)} = {_num(p_new)}"]
+            return [_eq(new_value, f"{name} − lr · {d}", f"{_num(p)} − {lr} · {_term(g)}",
+                        _num(p_new))]
         b = new["b"]
         if old is None:
-            lines = [f"b_{name} = {d} = {_num(b)}   (first step)"]
+            lines = [_eq(f"b_{name}", d, f"{_num(b)}   (first step)")]
         else:
-            lines = [
-                f"b_{name} = μ · b_{name} + {d} = {_hp(self.momentum)} · {_term(old['b'])} + "
-                f"{_term(g)} = {_num(b)}"
-            ]
+            lines = [_eq(f"b_{name}", f"μ · b_{name} + {d}",
+                         f"{mu} · {_term(old['b'])} + {_term(g)}", _num(b))]
         if self.nesterov:
-            lines.append(
-                f"{name}_new = {name} − lr · ({d} + μ · b_{name}) = {_num(p)} − {_hp(self.lr)} · "
-                f"({_num(g)} + {_hp(self.momentum)} · {_term(b)}) = {_num(p_new)}"
-            )
+            lines.append(_eq(new_value, f"{name} − lr · ({d} + μ · b_{name})",
+                             f"{_num(p)} − {lr} · ({_num(g)} + {mu} · {_term(b)})", _num(p_new)))
         else:
-            lines.append(
-                f"{name}_new = {name} − lr · b_{name} = {_num(p)} − {_hp(self.lr)} · {_term(b)} "
-                f"= {_num(p_new)}"
-            )
+            lines.append(_eq(new_value, f"{name} − lr · b_{name}",
+                             f"{_num(p)} − {lr} · {_term(b)}", _num(p_new)))
         return lines
 
 
@@ -401,12 +419,13 @@ class AdaGrad(Optimizer):
         return p - self.lr * (g / (np.sqrt(s) + self.eps)), {"s": np.asarray(s)}
 
     def _explain(self, name, p, g, old, new, p_new, t):
-        d = f"∂f/∂{name}"
+        d, lr, eps = f"∂f/∂{name}", _hp(self.lr), _hp(self.eps)
         s_old = 0.0 if old is None else old["s"]
+        s_new = _num(new["s"])
         return [
-            f"s_{name} = s_{name} + ({d})² = {_num(s_old)} + {_term(g)}² = {_num(new['s'])}",
-            f"{name}_new = {name} − lr · {d} / (√s_{name} + ε) = {_num(p)} − {_hp(self.lr)} · "
-            f"{_term(g)} / (√{_num(new['s'])} + {_hp(self.eps)}) = {_num(p_new)}",
+            _eq(f"s_{name}", f"s_{name} + ({d})²", f"{_num(s_old)} + {_base(g)}²", s_new),
+            _eq(f"{name}_new", f"{name} − lr · {d} / (√s_{name} + ε)",
+                f"{_num(p)} − {lr} · {_term(g)} / (√{s_new} + {eps})", _num(p_new)),
         ]
 
 
@@ -443,13 +462,15 @@ class RMSProp(Optimizer):
         return p - self.lr * (g / (np.sqrt(v) + self.eps)), {"v": np.asarray(v)}
 
     def _explain(self, name, p, g, old, new, p_new, t):
-        d = f"∂f/∂{name}"
+        d, lr, eps = f"∂f/∂{name}", _hp(self.lr), _hp(self.eps)
         v_old = 0.0 if old is None else old["v"]
+        v_new = _num(new["v"])
         return [
-            f"v_{name} = α · v_{name} + (1 − α) · ({d})² = {_hp(self.alpha)} · {_num(v_old)} + "
-            f"{_hp(1.0 - self.alpha)} · {_term(g)}² = {_num(new['v'])}",
-            f"{name}_new = {name} − lr · {d} / (√v_{name} + ε) = {_num(p)} − {_hp(self.lr)} · "
-            f"{_term(g)} / (√{_num(new['v'])} + {_hp(self.eps)}) = {_num(p_new)}",
+            _eq(f"v_{name}", f"α · v_{name} + (1 − α) · ({d})²",
+                f"{_hp(self.alpha)} · {_num(v_old)} + {_hp(1.0 - self.alpha)} · {_base(g)}²",
+                v_new),
+            _eq(f"{name}_new", f"{name} − lr · {d} / (√v_{name} + ε)",
+                f"{_num(p)} − {lr} · {_term(g)} / (√{v_new} + {eps})", _num(p_new)),
         ]
 
 
@@ -509,14 +530,17 @@ class Adam(Optimizer):
         m_hat = m / (1.0 - b1**t)
         v_hat = v / (1.0 - b2**t)
         return [
-            f"m_{name} = β₁ · m_{name} + (1 − β₁) · {d} = {_hp(b1)} · {_term(m_old)} + "
-            f"{_hp(1.0 - b1)} · {_term(g)} = {_num(m)}",
-            f"v_{name} = β₂ · v_{name} + (1 − β₂) · ({d})² = {_hp(b2)} · {_num(v_old)} + "
-            f"{_hp(1.0 - b2)} · {_term(g)}² = {_num(v)}",
-            f"m̂_{name} = m_{name} / (1 − β₁ᵗ) = {_term(m)} / (1 − {_hp(b1)}^{t}) = {_num(m_hat)}",
-            f"v̂_{name} = v_{name} / (1 − β₂ᵗ) = {_num(v)} / (1 − {_hp(b2)}^{t}) = {_num(v_hat)}",
-            f"{name}_new = {name} − lr · m̂_{name} / (√v̂_{name} + ε) = {_num(p)} − {_hp(self.lr)} · "
-            f"{_term(m_hat)} / (√{_num(v_hat)} + {_hp(self.eps)}) = {_num(p_new)}",
+            _eq(f"m_{name}", f"β₁ · m_{name} + (1 − β₁) · {d}",
+                f"{_hp(b1)} · {_term(m_old)} + {_hp(1.0 - b1)} · {_term(g)}", _num(m)),
+            _eq(f"v_{name}", f"β₂ · v_{name} + (1 − β₂) · ({d})²",
+                f"{_hp(b2)} · {_num(v_old)} + {_hp(1.0 - b2)} · {_base(g)}²", _num(v)),
+            _eq(f"m̂_{name}", f"m_{name} / (1 − β₁ᵗ)", f"{_term(m)} / (1 − {_hp(b1)}^{t})",
+                _num(m_hat)),
+            _eq(f"v̂_{name}", f"v_{name} / (1 − β₂ᵗ)", f"{_num(v)} / (1 − {_hp(b2)}^{t})",
+                _num(v_hat)),
+            _eq(f"{name}_new", f"{name} − lr · m̂_{name} / (√v̂_{name} + ε)",
+                f"{_num(p)} − {_hp(self.lr)} · {_term(m_hat)} / (√{_num(v_hat)} + {_hp(self.eps)})",
+                _num(p_new)),
         ]
 
 

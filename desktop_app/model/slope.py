@@ -33,19 +33,19 @@ from psygnal import evented
 __all__ = [
     "Q_VALUES",
     "ROUNDOFF_EXPLANATION",
+    "DescentRun",
+    "DescentStep",
     "QRow",
     "SecantArithmetic",
-    "DescentStep",
-    "DescentRun",
     "SlopeDescent",
     "SlopeParams",
-    "secant_slope",
-    "secant_line",
-    "tangent_line",
-    "slope_arithmetic",
-    "q_table",
     "best_q",
     "descend",
+    "q_table",
+    "secant_line",
+    "secant_slope",
+    "slope_arithmetic",
+    "tangent_line",
 ]
 
 MINUS = "\u2212"   # the typographic minus the views show, never the hyphen

@@ -4,6 +4,7 @@ On d(x) = x² + 1 everything is small binary fractions, so most expectations are
 the secant at x with gap q is 2x + q, and x ← x − 0.25 · 2x halves x.
 """
 
+import itertools
 import math
 
 import numpy as np
@@ -166,7 +167,7 @@ def test_the_exact_slope_needs_a_derivative():
 def test_q_values_run_from_one_to_a_trillionth():
     assert len(Q_VALUES) == 13
     assert Q_VALUES[0] == 1.0 and Q_VALUES[1] == 0.1 and Q_VALUES[-1] == 1e-12
-    assert all(a == pytest.approx(10.0 * b, rel=1e-15) for a, b in zip(Q_VALUES, Q_VALUES[1:]))
+    assert all(a == pytest.approx(10.0 * b, rel=1e-15) for a, b in itertools.pairwise(Q_VALUES))
 
 
 def test_q_table_error_falls_with_q_then_rounding_takes_over():
@@ -221,7 +222,7 @@ def test_learning_rate_quarter_halves_x_every_step_and_converges():
     steps = np.diff(run.points)
     assert list(steps) == [-1.5 / 2**k for k in range(len(steps))]
     # The article's point: the steps shrink as the slope shrinks near the bottom.
-    assert all(abs(b) < abs(a) for a, b in zip(steps, steps[1:]))
+    assert all(abs(b) < abs(a) for a, b in itertools.pairwise(steps))
     assert list(run.slopes) == [2.0 * x for x in run.points]
     assert list(run.values) == [x * x + 1.0 for x in run.points]
 
@@ -295,7 +296,7 @@ def test_the_articles_plain_update_converges_where_the_curve_is_gentle():
     assert list(run)[:6] == [6.0, 4.0, 3.0, 2.5, 2.25, 2.125]
     assert run.converged and run.x == pytest.approx(2.0, abs=1e-7)
     steps = [abs(m.step) for m in run.history]
-    assert all(b < a for a, b in zip(steps, steps[1:]))
+    assert all(b < a for a, b in itertools.pairwise(steps))
 
 
 def test_falling_below_zero_is_not_mistaken_for_divergence():
@@ -310,7 +311,7 @@ def test_growing_steps_down_into_a_valley_are_not_divergence():
     plateau = CURVES["plateau"]
     run = descend(lambda x: plateau.f(x) - 3.0, -1.5, 0.25, 1000, df=plateau.df)
     steps = [abs(m.step) for m in run.history]
-    assert all(b > a for a, b in zip(steps[:20], steps[1:21]))
+    assert all(b > a for a, b in itertools.pairwise(steps[:21]))
     assert all(abs(m.d_to) > abs(m.d_from) for m in run.history[:21])
     assert run.converged and not run.diverged and run.x == pytest.approx(1.0, abs=1e-7)
 
@@ -380,18 +381,18 @@ def test_the_slope_comes_from_df_a_curve_an_expression_or_q():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(learning_rate=0.0), "learning rate"),
-        (dict(learning_rate=-0.1), "learning rate"),
-        (dict(learning_rate=math.nan), "learning rate"),
-        (dict(q=0.0), "q cannot be 0"),
-        (dict(max_steps=-1), "0 or more"),
-        (dict(tol=0.0), "tolerance"),
-        (dict(x0=math.inf), "start"),
-        (dict(x0=2e6), "start"),
+        ({"learning_rate": 0.0}, "learning rate"),
+        ({"learning_rate": -0.1}, "learning rate"),
+        ({"learning_rate": math.nan}, "learning rate"),
+        ({"q": 0.0}, "q cannot be 0"),
+        ({"max_steps": -1}, "0 or more"),
+        ({"tol": 0.0}, "tolerance"),
+        ({"x0": math.inf}, "start"),
+        ({"x0": 2e6}, "start"),
     ],
 )
 def test_bad_settings_are_refused(kwargs, message):
-    settings_ = dict(f=PARABOLA, x0=3.0, learning_rate=0.25) | kwargs
+    settings_ = {"f": PARABOLA, "x0": 3.0, "learning_rate": 0.25} | kwargs
     with pytest.raises(ValueError, match=message):
         SlopeDescent(**settings_)
 
@@ -441,7 +442,7 @@ def test_descent_on_any_scaled_parabola_finds_its_bottom(a, m, x0, fraction):
     assert run.x == pytest.approx(m, abs=1e-6)
     # Each step shrinks the distance to m by the same factor |1 − 2·fraction| < 1.
     values = list(run.values)
-    assert all(b <= a_ for a_, b in zip(values, values[1:]))
+    assert all(b <= a_ for a_, b in itertools.pairwise(values))
 
 
 nonzero_q = st.one_of(st.floats(1e-3, 10.0), st.floats(-10.0, -1e-3))
