@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import operator
+import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -31,20 +32,36 @@ import numpy as np
 from psygnal import evented
 
 __all__ = [
+    "Q_NOTCHES",
     "Q_VALUES",
     "ROUNDOFF_EXPLANATION",
     "DescentRun",
     "DescentStep",
+    "GuessCheck",
+    "HotColdComparison",
     "QRow",
     "SecantArithmetic",
     "SlopeDescent",
     "SlopeParams",
     "best_q",
+    "check_guess",
+    "clip_line",
+    "compare_with_hot_cold",
+    "decimal_text",
+    "decimals_of",
     "descend",
+    "equation_decimals",
+    "exact_slope_text",
+    "line_through",
+    "nearest_notch",
+    "nearest_row",
+    "practice_x",
     "q_table",
+    "q_text",
     "secant_line",
     "secant_slope",
     "slope_arithmetic",
+    "slope_between",
     "tangent_line",
 ]
 
@@ -80,6 +97,8 @@ class SlopeParams:
     start: float = 3.0            # where the downhill walk starts
     learning_rate: float = 0.25
     use_secant: bool = False      # walk with the secant slope (q) instead of the derivative
+    show_tangent: bool = True     # draw the tangent line at x next to the secant
+    guess: float = 0.0            # the student's guess of the tangent's slope (predict mode)
 
 
 # --------------------------------------------------------------------------------------
@@ -244,6 +263,28 @@ def _fmt_setting(v: float, digits: int) -> str:
     return _fmt(v, digits) if float(s) == v else f"{v:.6g}".replace("-", MINUS)
 
 
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _power_of_ten(exponent: int) -> str:
+    return "10" + str(exponent).translate(_SUPERSCRIPTS)
+
+
+def _fmt_sig(v: float, significant: int) -> str:
+    """A number with up to ``significant`` digits and no padding: 3, 0.375, 2.5×10⁻⁹."""
+    if math.isnan(v):
+        return "undefined"
+    if math.isinf(v):
+        return "∞" if v > 0 else MINUS + "∞"
+    if v == 0:
+        return "0"
+    s = f"{v:.{max(1, significant)}g}"
+    if "e" in s:
+        mantissa, exponent = s.split("e")
+        s = f"{mantissa}×{_power_of_ten(int(exponent))}"
+    return s.replace("-", MINUS)
+
+
 def _check_digits(digits) -> int:
     digits = operator.index(digits)
     if digits < 0:
@@ -274,6 +315,23 @@ class SecantArithmetic:
             f"(d({xq}) {MINUS} d({x})) / {q} = "
             f"({_fmt(self.d_xq, n)} {MINUS} {_operand(self.d_x, n)}) / {q} = "
             f"{_fmt(self.slope, n)}"
+        )
+
+    def readable_text(self) -> str:
+        """The same equation with as many decimals as this q needs (see equation_decimals).
+
+        ``(d(1.50) − d(1.00)) / 0.50 = (3.25 − 2.00) / 0.50 = 2.50`` for q = 0.5, and for
+        q = 10⁻⁵ enough digits that the tiny difference and the rounding noise both show.
+        """
+        xd, vd = equation_decimals(self.q)
+        x, xq = _fmt(self.x, xd), _fmt(self.x_q, xd)
+        q = q_text(self.q)
+        if q.startswith(MINUS):
+            q = f"({q})"
+        return (
+            f"(d({xq}) {MINUS} d({x})) / {q} = "
+            f"({_fmt(self.d_xq, vd)} {MINUS} {_operand(self.d_x, vd)}) / {q} = "
+            f"{_fmt(self.slope, vd)}"
         )
 
 
@@ -356,6 +414,21 @@ class DescentStep:
         return (
             f"x = {_fmt(self.x_from, n)} {MINUS} {_fmt_setting(self.learning_rate, n)} "
             f"{TIMES} {_operand(self.slope, n)} = {_fmt(self.x_to, n)}"
+        )
+
+    def plain_text(self, significant: int = 6) -> str:
+        """``x = 0.75 − 0.25 · 1.5 = 0.375``: each number as short as it can be written.
+
+        Up to ``significant`` digits, no padding zeros, and powers of ten for tiny numbers
+        (``2.79397×10⁻⁹``), so the arithmetic stays meaningful however close x gets to 0.
+        """
+        n = _check_digits(significant)
+        slope = _fmt_sig(self.slope, n)
+        if slope.startswith(MINUS):
+            slope = f"({slope})"
+        return (
+            f"x = {_fmt_sig(self.x_from, n)} {MINUS} {_fmt_sig(self.learning_rate, n)} "
+            f"{TIMES} {slope} = {_fmt_sig(self.x_to, n)}"
         )
 
 
@@ -639,3 +712,224 @@ def descend(
     )
     walker.run()
     return walker.result()
+
+
+# --------------------------------------------------------------------------------------
+# What the slope tab shows: the q slider, readable numbers, guesses and a comparison
+# --------------------------------------------------------------------------------------
+
+# Each decade of the q slider is cut into ten nearly equal steps on a log scale (the
+# "preferred numbers" engineers use, rounded so a half and a quarter appear exactly).
+_NOTCH_MANTISSAS = ("1", "1.25", "1.6", "2", "2.5", "3.2", "4", "5", "6.3", "8")
+
+#: The values of q the slider stops at, smallest first: 10⁻¹², 1.25×10⁻¹², ..., 1, 1.25,
+#: 1.6, 2. Each is parsed from its decimal text, so 0.5 is exactly 0.5 and every value in
+#: Q_VALUES is one of them.
+Q_NOTCHES: tuple[float, ...] = tuple(
+    float(f"{m}e{e}") for e in range(-12, 1) for m in _NOTCH_MANTISSAS
+)[:124]
+
+_NOTCH_LOGS = tuple(math.log10(q) for q in Q_NOTCHES)
+
+
+def nearest_notch(q: float) -> int:
+    """The index in Q_NOTCHES of the notch nearest to |q| on the slider's log scale."""
+    size = abs(_check_q(q))
+    target = math.log10(size)
+    return min(range(len(Q_NOTCHES)), key=lambda i: abs(_NOTCH_LOGS[i] - target))
+
+
+def nearest_row(rows: Sequence[QRow], q: float) -> int | None:
+    """The index of the table row whose q is nearest to q (log scale); None for no rows."""
+    if not rows:
+        return None
+    target = math.log10(abs(_check_q(q)))
+    return min(range(len(rows)), key=lambda i: abs(math.log10(abs(rows[i].q)) - target))
+
+
+def decimals_of(q: float) -> int:
+    """How many decimals write |q| exactly as it was typed: 0.5 → 1, 1.25×10⁻⁵ → 7 (at most 15)."""
+    size = abs(float(q))
+    for n in range(16):
+        if float(f"{size:.{n}f}") == size:
+            return n
+    return 15
+
+
+def q_text(q: float) -> str:
+    """q as a student reads it: 0.50, 1.25, 0.0016, and powers of ten below 0.001 (10⁻⁵)."""
+    q = float(q)
+    if not math.isfinite(q):
+        return _fmt(q, 2)
+    if q < 0:
+        return MINUS + q_text(-q)
+    if q == 0 or q >= 1e-3:
+        return f"{q:.{max(2, decimals_of(q))}f}"
+    mantissa, exponent = f"{q:.2e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    power = _power_of_ten(int(exponent))
+    return power if mantissa == "1" else f"{mantissa}×{power}"
+
+
+def equation_decimals(q: float) -> tuple[int, int]:
+    """(decimals for x and x + q, decimals for the d values and slopes) in the equation.
+
+    A q written with at most one decimal (2, 1, 0.5, 0.1) keeps the classroom's two
+    decimals. A finer q needs its own decimals for x + q to differ from x, and about
+    twice as many for d: d(x + q) and d(x) then show the digits in which they differ,
+    and the slope shows how far it is from the exact one, rounding noise included
+    (at most 15 decimals, about what a computer's number holds).
+    """
+    k = decimals_of(q)
+    if k <= 1:
+        return (2, 2)
+    return (max(2, k), min(15, 2 * k + 2))
+
+
+def decimal_text(value: float, decimals: int) -> str:
+    """A number with fixed decimals as the equations write it: −2.50, "undefined" for nan."""
+    return _fmt(float(value), _check_digits(decimals))
+
+
+def exact_slope_text(x: float, slope: float, q: float) -> str:
+    """``d′(1.00) = 2.00``, with the decimals the equation for this q uses."""
+    xd, vd = equation_decimals(q)
+    return f"d′({_fmt(x, xd)}) = {_fmt(slope, vd)}"
+
+
+def line_through(x: float, y: float, slope: float) -> tuple[float, float]:
+    """(slope, intercept) of the line with this slope through (x, y); (nan, nan) if undefined."""
+    return _line_through(float(x), float(y), float(slope))
+
+
+def slope_between(x0: float, y0: float, x1: float, y1: float) -> float:
+    """(y1 − y0) / (x1 − x0): the slope of the line through two points; nan when x1 = x0."""
+    run = float(x1) - float(x0)
+    if run == 0:
+        return math.nan
+    return _finite_or_nan((float(y1) - float(y0)) / run)
+
+
+def clip_line(
+    slope: float,
+    intercept: float,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The piece of y = slope · t + intercept inside a rectangle: its (left, right) ends.
+
+    None when the line misses the rectangle or is undefined. The view draws exactly this
+    piece, so a line always runs across the whole plot and a label can sit at its end.
+    """
+    m, b = float(slope), float(intercept)
+    (x0, x1), (y0, y1) = (sorted(map(float, x_range)), sorted(map(float, y_range)))
+    if not (math.isfinite(m) and math.isfinite(b)):
+        return None
+    if m == 0:
+        return ((x0, b), (x1, b)) if y0 <= b <= y1 else None
+    ta, tb = (y0 - b) / m, (y1 - b) / m
+    lo, hi = max(x0, min(ta, tb)), min(x1, max(ta, tb))
+    if not lo <= hi:
+        return None
+    return ((lo, m * lo + b), (hi, m * hi + b))
+
+
+@dataclass(frozen=True)
+class GuessCheck:
+    """A student's guess of the tangent's slope against the true one."""
+
+    guess: float
+    true: float
+    error: float     # |guess − true|
+    percent: float   # the error as a percentage of |true|; nan when the true slope is 0
+
+
+def check_guess(guess: float, true: float) -> GuessCheck:
+    guess, true = float(guess), float(true)
+    error = abs(guess - true)
+    percent = 100.0 * error / abs(true) if true != 0 and math.isfinite(true) else math.nan
+    return GuessCheck(guess=guess, true=true, error=error, percent=_finite_or_nan(percent))
+
+
+def practice_x(bounds: tuple[float, float], n: int, seed: int = 0) -> float:
+    """The n-th point of a fixed, seeded sequence of practice points (tenths) inside bounds.
+
+    The same seed always gives the same sequence, and no point repeats the one before it.
+    The outer tenth of the range on each side is skipped so the point is never at an edge.
+    """
+    n = operator.index(n)
+    if n < 0:
+        raise ValueError("n must be 0 or more")
+    lo, hi = (float(b) for b in bounds)
+    margin = 0.1 * (hi - lo)
+    first, last = math.ceil(10 * (lo + margin)), math.floor(10 * (hi - margin))
+    if first >= last:
+        return round((lo + hi) / 2, 1)
+    rng = random.Random(seed)
+    previous = None
+    for _ in range(n + 1):
+        k = rng.randint(first, last)
+        while k == previous:
+            k = rng.randint(first, last)
+        previous = k
+    return previous / 10
+
+
+@dataclass(frozen=True)
+class HotColdComparison:
+    """The slope walk and the hot-and-cold player on the same curve from the same start."""
+
+    start: float
+    learning_rate: float
+    descent_steps: int
+    descent_x: float
+    descent_reason: str | None
+    plain_moves: int        # hot and cold with a step of 1, stopping when both sides are worse
+    plain_x: float
+    halving_moves: int      # hot and cold halving its step down to `precision`
+    halving_x: float
+    precision: float
+
+
+def compare_with_hot_cold(
+    f,
+    start: float,
+    learning_rate: float,
+    *,
+    df=None,
+    q: float | None = None,
+    tol: float = 1e-8,
+    max_steps: int = 10_000,
+) -> HotColdComparison:
+    """Walk by the slope to the end, and play hot and cold from the same start.
+
+    Hot and cold plays twice: with a step of 1 (the plain game, first try to the right),
+    and halving its step whenever both sides are worse, down to ``tol``, the precision at
+    which the slope walk calls itself done. Raises ValueError for bad settings or a start
+    where d is undefined.
+    """
+    from desktop_app.model.hot_cold import HotColdGame
+
+    walker = SlopeDescent(f, start, learning_rate, df=df, q=q, tol=tol, max_steps=max_steps)
+    walker.run()
+    fn = _as_function(f)
+
+    def d(x: float) -> float:
+        return _evaluate(fn, x)
+
+    plain = HotColdGame(d, walker.x0, 1.0)
+    plain.run()
+    halving = HotColdGame(d, walker.x0, 1.0, halve_when_stuck=True, smallest_step=walker.tol)
+    halving.run()
+    return HotColdComparison(
+        start=walker.x0,
+        learning_rate=walker.learning_rate,
+        descent_steps=walker.steps,
+        descent_x=walker.x,
+        descent_reason=walker.reason,
+        plain_moves=plain.moves,
+        plain_x=plain.x,
+        halving_moves=halving.moves,
+        halving_x=halving.x,
+        precision=walker.tol,
+    )

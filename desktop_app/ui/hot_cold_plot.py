@@ -35,12 +35,8 @@ class HotColdPlot(pg.PlotWidget):
         self.setObjectName("hot_cold_plot")
         self.setAccessibleName("Plot of d(x) with the walker")
         item = self.getPlotItem()
-        item.showGrid(x=True, y=True, alpha=theme.GRID_ALPHA)
-        item.setLabel("bottom", "x")
-        item.setLabel("left", "d(x)")
+        theme.style_plot(item, "x", "d(x)")
         item.setMouseEnabled(x=False, y=False)
-        item.hideButtons()
-        item.setMenuEnabled(False)
 
         self.curve = item.plot(pen=pg.mkPen(theme.CURVE, width=3))
         self.start_line = pg.InfiniteLine(

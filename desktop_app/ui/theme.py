@@ -16,3 +16,16 @@ ERROR_TEXT = "#b00020"
 
 # Light yellow (high) to dark red (low), as in the article's top view.
 SURFACE_COLORS = ["#5c0a0a", "#a01c1c", "#d9531e", "#f2a541", "#fde9a9", "#fffbe0"]
+
+
+def style_plot(plot_item, x_label: str = "x", y_label: str = "") -> None:
+    """The look every 2-D plot shares: a light grid, labelled axes, no stray buttons."""
+    plot_item.showGrid(x=True, y=True, alpha=GRID_ALPHA)
+    for name in ("left", "bottom"):
+        # Grid lines are repainted with every frame; the finest tick level tripled
+        # the paint time of a plot while adding little a class can read.
+        plot_item.getAxis(name).setStyle(maxTickLevel=1)
+    plot_item.setLabel("bottom", x_label)
+    plot_item.setLabel("left", y_label)
+    plot_item.hideButtons()
+    plot_item.setMenuEnabled(False)

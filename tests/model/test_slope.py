@@ -464,3 +464,141 @@ def test_secant_of_a_quadratic_is_two_a_x_plus_b_plus_a_q(a, b, x, q):
     scale = abs(a) * (x * x + (x + q) ** 2) + abs(b) * (abs(x) + abs(x + q))
     tolerance = 1e-14 * (scale / abs(q) + abs(expected)) + 1e-300
     assert abs(secant_slope(f, x, q) - expected) <= tolerance
+
+
+# --------------------------------------------------------------------------------------
+# What the slope tab shows
+# --------------------------------------------------------------------------------------
+
+
+def test_q_notches_run_from_a_trillionth_to_two_in_tenths_of_a_decade():
+    notches = slope.Q_NOTCHES
+    assert len(notches) == 124
+    assert notches[0] == 1e-12 and notches[-1] == 2.0
+    assert notches[-5:] == (0.8, 1.0, 1.25, 1.6, 2.0)
+    assert 0.5 in notches and 0.25 in notches and 0.2 in notches
+    assert all(q in notches for q in Q_VALUES)
+    ratios = [b / a for a, b in itertools.pairwise(notches)]
+    assert all(1.2 < r < 1.3 for r in ratios)       # every notch about 10^0.1 ≈ 1.26 apart
+
+
+def test_nearest_notch_and_nearest_row_use_the_log_scale():
+    notches = slope.Q_NOTCHES
+    assert notches[slope.nearest_notch(0.5)] == 0.5
+    assert notches[slope.nearest_notch(1e-12)] == 1e-12
+    assert notches[slope.nearest_notch(1e-20)] == 1e-12
+    assert notches[slope.nearest_notch(100.0)] == 2.0
+    assert notches[slope.nearest_notch(0.3)] == 0.32        # log-nearest, not 0.25
+    assert notches[slope.nearest_notch(-0.5)] == 0.5
+    rows = q_table(d, dd, 1.0)
+    assert slope.nearest_row(rows, 0.5) == 0                  # log(0.5) is nearer 1 than 0.1
+    assert slope.nearest_row(rows, 0.25) == 1
+    assert slope.nearest_row(rows, 1e-5) == 5
+    assert slope.nearest_row(rows, 1.25e-12) == 12
+    assert slope.nearest_row([], 0.5) is None
+    with pytest.raises(ValueError, match="q cannot be 0"):
+        slope.nearest_notch(0.0)
+
+
+def test_q_is_written_the_way_a_student_reads_it():
+    assert [slope.q_text(q) for q in (2.0, 0.5, 1.25, 0.1, 0.0016, 0.001)] == [
+        "2.00", "0.50", "1.25", "0.10", "0.0016", "0.001"]
+    assert slope.q_text(1e-5) == "10⁻⁵"
+    assert slope.q_text(1.25e-5) == "1.25×10⁻⁵"
+    assert slope.q_text(8e-4) == "8×10⁻⁴"
+    assert slope.q_text(1e-12) == "10⁻¹²"
+    assert slope.q_text(-0.5) == f"{MINUS}0.50"
+    assert [slope.decimals_of(q) for q in (2.0, 0.5, 0.25, 1e-5, 1.25e-5, 1e-12)] == [
+        0, 1, 2, 5, 7, 12]
+    assert slope.decimals_of(math.pi) == 15
+
+
+def test_the_equation_grows_digits_as_q_shrinks():
+    assert slope.equation_decimals(0.5) == (2, 2)
+    assert slope.equation_decimals(0.25) == (2, 6)
+    assert slope.equation_decimals(1e-5) == (5, 12)
+    assert slope.equation_decimals(1e-12) == (12, 15)
+    assert slope_arithmetic(d, 1.0, 0.5).readable_text() == slope_arithmetic(d, 1.0, 0.5).text()
+    assert slope_arithmetic(d, 1.0, 1e-5).readable_text() == (
+        "(d(1.00001) − d(1.00000)) / 10⁻⁵ = (2.000020000100 − 2.000000000000) / 10⁻⁵ "
+        "= 2.000010000014")
+    # At q = 10⁻¹² the rounding noise is there for everyone to see.
+    assert slope_arithmetic(d, 1.0, 1e-12).readable_text().endswith("= 2.000177801164682")
+    assert slope_arithmetic(d, -1.0, -0.5).readable_text() == (
+        "(d(−1.50) − d(−1.00)) / (−0.50) = (3.25 − 2.00) / (−0.50) = −2.50")
+    assert slope.exact_slope_text(1.0, 2.0, 0.5) == "d′(1.00) = 2.00"
+    assert slope.exact_slope_text(1.0, 2.0, 1e-5) == "d′(1.00000) = 2.000000000000"
+
+
+def test_descent_steps_are_written_without_padding():
+    walker = SlopeDescent(PARABOLA, 3.0, 0.25)
+    texts = [walker.step().plain_text() for _ in range(3)]
+    assert texts == ["x = 3 − 0.25 · 6 = 1.5", "x = 1.5 − 0.25 · 3 = 0.75",
+                     "x = 0.75 − 0.25 · 1.5 = 0.375"]
+    left = SlopeDescent(PARABOLA, -3.0, 0.001).step()
+    assert left.plain_text() == "x = −3 − 0.001 · (−6) = −2.994"
+    tiny = SlopeDescent(PARABOLA, 1e-8, 0.25).step()
+    assert tiny.plain_text() == "x = 1×10⁻⁸ − 0.25 · 2×10⁻⁸ = 5×10⁻⁹"
+
+
+def test_lines_for_the_view():
+    assert slope.line_through(1.0, 2.0, 2.0) == (2.0, 0.0)
+    assert all(math.isnan(v) for v in slope.line_through(1.0, math.nan, 2.0))
+    assert slope.slope_between(1.0, 2.0, 1.5, 3.25) == 2.5
+    assert math.isnan(slope.slope_between(1.0, 2.0, 1.0, 5.0))
+    # y = 2t in the box x ∈ [−3, 3], y ∈ [0, 4]: enters at (0, 0), leaves at (2, 4).
+    assert slope.clip_line(2.0, 0.0, (-3.0, 3.0), (0.0, 4.0)) == ((0.0, 0.0), (2.0, 4.0))
+    assert slope.clip_line(-2.0, 0.0, (-3.0, 3.0), (0.0, 4.0)) == ((-2.0, 4.0), (0.0, 0.0))
+    assert slope.clip_line(0.0, 1.0, (-3.0, 3.0), (0.0, 4.0)) == ((-3.0, 1.0), (3.0, 1.0))
+    assert slope.clip_line(0.0, 9.0, (-3.0, 3.0), (0.0, 4.0)) is None
+    assert slope.clip_line(1.0, 100.0, (-3.0, 3.0), (0.0, 4.0)) is None
+    assert slope.clip_line(math.nan, 0.0, (-3.0, 3.0), (0.0, 4.0)) is None
+
+
+def test_a_guess_is_checked_in_absolute_and_percent():
+    check = slope.check_guess(2.5, 2.0)
+    assert check == slope.GuessCheck(guess=2.5, true=2.0, error=0.5, percent=25.0)
+    assert slope.check_guess(-1.0, -4.0).percent == 75.0
+    flat = slope.check_guess(0.5, 0.0)
+    assert flat.error == 0.5 and math.isnan(flat.percent)
+
+
+def test_practice_points_are_a_fixed_sequence_of_tenths_inside_the_range():
+    points = [slope.practice_x((-3.0, 3.0), n, seed=3) for n in range(40)]
+    assert points == [slope.practice_x((-3.0, 3.0), n, seed=3) for n in range(40)]
+    assert all(-2.4 <= p <= 2.4 and p == round(p, 1) for p in points)
+    assert all(a != b for a, b in itertools.pairwise(points))
+    assert len(set(points)) > 10
+    assert slope.practice_x((0.0, 0.1), 5) == 0.1      # too narrow: the middle, in tenths
+    with pytest.raises(ValueError):
+        slope.practice_x((-3.0, 3.0), -1)
+
+
+def test_comparison_with_hot_and_cold_from_the_same_start():
+    from desktop_app.model import hot_cold
+
+    result = slope.compare_with_hot_cold(PARABOLA, 3.0, 0.25)
+    assert result.descent_steps == 29 and result.descent_reason == "converged"
+    assert result.descent_x == 3.0 / 2**29
+    # Plain game: right is colder (4), then 2, 1, 0 are hotter, −1 and 1 colder.
+    assert result.plain_moves == 6 == hot_cold.moves_needed(PARABOLA.f, 3.0, 1.0)
+    assert result.plain_x == 0.0
+    game = hot_cold.HotColdGame(PARABOLA.f, 3.0, 1.0, halve_when_stuck=True, smallest_step=1e-8)
+    assert result.halving_moves == len(game.run()) and result.halving_x == 0.0
+    assert result.precision == 1e-8
+    diverging = slope.compare_with_hot_cold(PARABOLA, 3.0, 1.5)
+    assert diverging.descent_reason == "diverged" and diverging.descent_steps == 5
+    with pytest.raises(ValueError):
+        slope.compare_with_hot_cold(np.log, -1.0, 0.5, df=lambda x: 1.0 / x)
+
+
+def test_decimal_text_and_the_new_settings():
+    assert slope.decimal_text(-2.5, 2) == "−2.50"
+    assert slope.decimal_text(-0.001, 2) == "0.00"
+    assert slope.decimal_text(math.nan, 3) == "undefined"
+    params = slope.SlopeParams()
+    assert params.show_tangent and params.guess == 0.0
+    seen = []
+    params.events.guess.connect(seen.append)
+    params.guess = 1.5
+    assert seen == [1.5]

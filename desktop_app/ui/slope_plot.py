@@ -1,0 +1,294 @@
+"""The slope explorer's two pictures: d(x) with its lines on top, d′(x) below.
+
+Every item is created once in the constructor; updates only feed them new data, so
+dragging the point or animating q never creates anything. The plots draw what the tab
+hands them (points, line segments already clipped to the view, texts); they compute
+no slopes themselves.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+
+from desktop_app.ui import theme
+
+SECANT = theme.COLD
+TANGENT = theme.MINIMUM
+GUESS = theme.WALKER
+POINT = theme.WALKER
+PATH = theme.HOT
+
+Segment = tuple[tuple[float, float], tuple[float, float]]
+
+
+def _label(colour: str, scale: float = 1.15, bold: bool = True) -> pg.TextItem:
+    """A text with a soft white background, so it stays readable on top of a line."""
+    item = pg.TextItem(color=colour, fill=pg.mkBrush(255, 255, 255, 215),
+                       border=pg.mkPen(colour, width=1))
+    font = item.textItem.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(bold)
+    item.setFont(font)
+    return item
+
+
+def _plain_plot(widget: pg.PlotWidget, left: str) -> pg.PlotItem:
+    item = widget.getPlotItem()
+    item.showGrid(x=True, y=True, alpha=theme.GRID_ALPHA)
+    item.setLabel("left", left)
+    item.setMouseEnabled(x=False, y=False)
+    item.hideButtons()
+    item.setMenuEnabled(False)
+    item.getViewBox().disableAutoRange()
+    return item
+
+
+class SlopePlot(pg.PlotWidget):
+    """d(x), the point x you can drag, the point x + q, and the lines through them."""
+
+    #: x of a click on the plot, away from the handles.
+    clicked = Signal(float)
+    #: x where the student is dragging the point (the tab puts it back on the curve).
+    point_dragged = Signal(float)
+    #: (x, y) where the student is dragging the handle of the guessed line.
+    guess_dragged = Signal(float, float)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent, background=theme.BACKGROUND)
+        self.setObjectName("slope_plot")
+        self.setAccessibleName("Plot of d(x) with the secant and tangent lines")
+        item = _plain_plot(self, "d(x)")
+        self._x_range = (-1.0, 1.0)
+        self._y_range = (-1.0, 1.0)
+        self._placing = False
+
+        self.curve = item.plot(pen=pg.mkPen(theme.CURVE, width=3))
+        # Rise over run: from (x, d(x)) across by q, then up to d(x + q).
+        self.run_rise = item.plot(connect="pairs",
+                                  pen=pg.mkPen(SECANT, width=2, style=Qt.PenStyle.DotLine))
+        self.q_label = pg.TextItem(color=SECANT, anchor=(0.5, -0.15))
+        self.q_label.setZValue(5)
+        item.addItem(self.q_label)
+
+        self.path = item.plot(pen=pg.mkPen(PATH, width=2))
+        self.path_dots = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(PATH),
+                                            pen=pg.mkPen("w", width=1))
+        item.addItem(self.path_dots)
+        self.last_step = item.plot(pen=pg.mkPen(PATH, width=6))
+        self.step_label = _label(PATH)
+        item.addItem(self.step_label)
+
+        self.lines: dict[str, tuple[pg.PlotDataItem, pg.TextItem]] = {}
+        styles = {
+            "secant": (SECANT, Qt.PenStyle.SolidLine, 2.5),
+            "tangent": (TANGENT, Qt.PenStyle.SolidLine, 2.5),
+            "guess": (GUESS, Qt.PenStyle.DashLine, 3.0),
+        }
+        for name, (colour, style, width) in styles.items():
+            line = item.plot(pen=pg.mkPen(colour, width=width, style=style))
+            label = _label(colour)
+            label.setZValue(20)
+            item.addItem(label)
+            self.lines[name] = (line, label)
+
+        self.second_point = pg.ScatterPlotItem(size=15, brush=pg.mkBrush(SECANT),
+                                               pen=pg.mkPen("w", width=2))
+        self.second_point.setZValue(10)
+        item.addItem(self.second_point)
+        self.second_label = pg.TextItem("x + q", color=SECANT, anchor=(-0.2, 1.1))
+        item.addItem(self.second_label)
+
+        self.point = pg.TargetItem(size=20, symbol="o", pen=pg.mkPen("w", width=2),
+                                   brush=pg.mkBrush(POINT), hoverPen=pg.mkPen(theme.HOT, width=3),
+                                   hoverBrush=pg.mkBrush(POINT))
+        self.point.setZValue(30)
+        self.point.setToolTip("Drag me along the curve")
+        item.addItem(self.point)
+        self.point_label = pg.TextItem("x", color=POINT, anchor=(1.3, 1.1))
+        bold = self.point_label.textItem.font()
+        bold.setBold(True)
+        bold.setPointSizeF(bold.pointSizeF() * 1.15)
+        self.point_label.setFont(bold)
+        self.second_label.setFont(bold)
+        item.addItem(self.point_label)
+
+        self.guess_handle = pg.TargetItem(size=18, symbol="s", pen=pg.mkPen("w", width=2),
+                                          brush=pg.mkBrush(GUESS),
+                                          hoverPen=pg.mkPen(theme.HOT, width=3),
+                                          hoverBrush=pg.mkBrush(GUESS))
+        self.guess_handle.setZValue(30)
+        self.guess_handle.setToolTip("Drag me up or down to tilt your line")
+        item.addItem(self.guess_handle)
+
+        self.point.sigPositionChanged.connect(self._on_point_moved)
+        self.guess_handle.sigPositionChanged.connect(self._on_handle_moved)
+        self.scene().sigMouseClicked.connect(self._on_click)
+
+    # -- drawing ------------------------------------------------------------------------
+    def set_view(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
+        self._x_range, self._y_range = x_range, y_range
+        self.getPlotItem().getViewBox().setRange(xRange=x_range, yRange=y_range, padding=0)
+
+    @property
+    def view_ranges(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        return self._x_range, self._y_range
+
+    def show_curve(self, xs: np.ndarray, ys: np.ndarray) -> None:
+        self.curve.setData(xs, ys, connect="finite")
+
+    def show_point(self, x: float, y: float) -> None:
+        """The draggable point at (x, d(x)); hidden where d is undefined."""
+        ok = math.isfinite(x) and math.isfinite(y)
+        self.point.setVisible(ok)
+        self.point_label.setVisible(ok)
+        if ok:
+            self._placing = True
+            try:
+                self.point.setPos(x, y)
+            finally:
+                self._placing = False
+            self.point_label.setPos(x, y)
+
+    def show_second_point(self, x: float, y: float, q_text: str, visible: bool,
+                          x_from: float, y_from: float) -> None:
+        """The point (x + q, d(x + q)) and the rise-over-run triangle from (x, d(x))."""
+        ok = visible and all(math.isfinite(v) for v in (x, y, x_from, y_from))
+        if not ok:
+            self.second_point.setData([], [])
+            self.run_rise.setData([], [])
+            self.second_label.setVisible(False)
+            self.q_label.setVisible(False)
+            return
+        self.second_point.setData([x], [y])
+        self.run_rise.setData([x_from, x, x, x], [y_from, y_from, y_from, y])
+        width = self._x_range[1] - self._x_range[0]
+        # Words only where there is room for them: a tiny q leaves the two points on top
+        # of each other, and the equation says the rest.
+        roomy = abs(x - x_from) > 0.06 * width
+        self.second_label.setVisible(roomy)
+        self.second_label.setPos(x, y)
+        self.q_label.setVisible(roomy)
+        self.q_label.setText(f"q = {q_text}")
+        self.q_label.setPos((x + x_from) / 2, y_from)
+
+    def show_line(self, name: str, segment: Segment | None, text: str, end: str) -> None:
+        """A line already clipped to the view, labelled at its ``end`` ("left" or "right")."""
+        line, label = self.lines[name]
+        if segment is None:
+            line.setData([], [])
+            label.setVisible(False)
+            return
+        (x0, y0), (x1, y1) = segment
+        line.setData([x0, x1], [y0, y1])
+        x, y = (x1, y1) if end == "right" else (x0, y0)
+        # The text reaches from the line's end back into the picture, never out of it.
+        (vx0, vx1), (vy0, vy1) = self._x_range, self._y_range
+        anchor_x = 1.0 if x > (vx0 + vx1) / 2 else 0.0
+        anchor_y = 0.0 if y > (vy0 + vy1) / 2 else 1.0
+        label.setAnchor((anchor_x, anchor_y))
+        label.setText(text)
+        label.setPos(x, y)
+        label.setVisible(True)
+
+    def show_path(self, xs: list[float], ys: list[float], step_text: str) -> None:
+        """The walk so far: every point visited, the newest step thick and labelled."""
+        self.path.setData(xs, ys, connect="finite")
+        self.path_dots.setData(xs, ys)
+        if len(xs) < 2 or not all(math.isfinite(v) for v in (*xs[-2:], *ys[-2:])):
+            self.last_step.setData([], [])
+            self.step_label.setVisible(False)
+            return
+        self.last_step.setData(xs[-2:], ys[-2:])
+        self.step_label.setText(step_text)
+        x_mid, y_mid = (xs[-2] + xs[-1]) / 2, (ys[-2] + ys[-1]) / 2
+        (vx0, vx1), (vy0, vy1) = self._x_range, self._y_range
+        anchor_x = 0.0 if x_mid < vx0 + 0.25 * (vx1 - vx0) else (
+            1.0 if x_mid > vx1 - 0.25 * (vx1 - vx0) else 0.5)
+        anchor_y = -0.3 if y_mid > (vy0 + vy1) / 2 else 1.3
+        self.step_label.setAnchor((anchor_x, anchor_y))
+        self.step_label.setPos(x_mid, y_mid)
+        self.step_label.setVisible(True)
+
+    def show_guess_handle(self, position: tuple[float, float] | None) -> None:
+        self.guess_handle.setVisible(position is not None)
+        if position is not None:
+            self._placing = True
+            try:
+                self.guess_handle.setPos(*position)
+            finally:
+                self._placing = False
+
+    # -- the student's hands ---------------------------------------------------------------
+    def _on_point_moved(self, target) -> None:
+        if self._placing or not target.moving:
+            return
+        x0, x1 = self._x_range
+        self.point_dragged.emit(float(np.clip(target.pos().x(), x0, x1)))
+
+    def _on_handle_moved(self, target) -> None:
+        if self._placing or not target.moving:
+            return
+        pos = target.pos()
+        self.guess_dragged.emit(float(pos.x()), float(pos.y()))
+
+    def _on_click(self, event) -> None:
+        vb = self.getPlotItem().getViewBox()
+        pos = event.scenePos()
+        if event.button() != Qt.MouseButton.LeftButton or not vb.sceneBoundingRect().contains(pos):
+            return
+        for handle in (self.point, self.guess_handle):
+            if handle.isVisible() and handle.sceneBoundingRect().contains(pos):
+                return  # a click on a handle is the start of a drag, not a new x
+        self.clicked.emit(float(vb.mapSceneToView(pos).x()))
+
+
+class DerivativePlot(pg.PlotWidget):
+    """d′(x): the exact slope at every x, the zero line, and the current x marked."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent, background=theme.BACKGROUND)
+        self.setObjectName("derivative_plot")
+        self.setAccessibleName("Plot of the exact slope d′(x)")
+        item = _plain_plot(self, "d′(x)")
+        item.setLabel("bottom", "x")
+        self.zero = pg.InfiniteLine(pos=0.0, angle=0, movable=False,
+                                    pen=pg.mkPen("#555555", width=1.5))
+        item.addItem(self.zero)
+        self.curve = item.plot(pen=pg.mkPen(TANGENT, width=3))
+        self.x_line = pg.InfiniteLine(angle=90, movable=False,
+                                      pen=pg.mkPen(POINT, width=1.5, style=Qt.PenStyle.DashLine))
+        item.addItem(self.x_line)
+        self.dot = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(TANGENT),
+                                      pen=pg.mkPen("w", width=2))
+        self.dot.setZValue(10)
+        item.addItem(self.dot)
+        self.label = _label(TANGENT, scale=1.05)
+        self.label.setZValue(20)
+        item.addItem(self.label)
+
+    def show_curve(self, xs: np.ndarray, ys: np.ndarray, visible: bool) -> None:
+        self.curve.setData(xs, ys, connect="finite")
+        self.curve.setVisible(visible)
+
+    def set_y_range(self, lo: float, hi: float) -> None:
+        self.getPlotItem().getViewBox().setYRange(lo, hi, padding=0)
+
+    def show_marker(self, x: float, y: float, text: str, visible: bool) -> None:
+        self.x_line.setVisible(math.isfinite(x))
+        if math.isfinite(x):
+            self.x_line.setPos(x)
+        ok = visible and math.isfinite(x) and math.isfinite(y)
+        self.dot.setData(*(([x], [y]) if ok else ([], [])))
+        self.label.setVisible(ok)
+        if ok:
+            view = self.getPlotItem().getViewBox().viewRange()
+            (vx0, vx1), (vy0, vy1) = view
+            y_shown = min(max(y, vy0), vy1)
+            self.label.setAnchor((1.1 if x > (vx0 + vx1) / 2 else -0.1,
+                                  0.0 if y_shown > (vy0 + vy1) / 2 else 1.0))
+            self.label.setText(text)
+            self.label.setPos(x, y_shown)
