@@ -20,7 +20,7 @@ NOT_YET = {
 EXIT_NOT_AVAILABLE = 3
 
 
-class Unavailable(Exception):
+class UnavailableError(Exception):
     """A command-line option whose feature is not in this version."""
 
 
@@ -43,13 +43,13 @@ def make_parser() -> argparse.ArgumentParser:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = make_parser().parse_args(argv)
     if args.tab in NOT_YET:
-        raise Unavailable(NOT_YET[args.tab])
+        raise UnavailableError(NOT_YET[args.tab])
     if args.scenario is not None:
-        raise Unavailable(NOT_YET["--scenario"])
+        raise UnavailableError(NOT_YET["--scenario"])
     if args.presenter:
-        raise Unavailable(NOT_YET["--presenter"])
+        raise UnavailableError(NOT_YET["--presenter"])
     if args.steps < 0:
-        raise Unavailable("--steps needs a number of steps, 0 or more.")
+        raise UnavailableError("--steps needs a number of steps, 0 or more.")
     return args
 
 
@@ -125,7 +125,7 @@ def self_test(window, out=sys.stdout) -> bool:
                 page.restore(page.state())
                 if window.grab().isNull():
                     errors.append(f"{page.key}: the window could not be drawn")
-            except Exception:  # noqa: BLE001 (the point is to report anything at all)
+            except Exception:
                 errors.append(traceback.format_exc())
             verdict = "ok" if len(errors) == before else "FAILED"
             print(f"self-test {page.key}: {verdict}", file=out)
@@ -140,7 +140,7 @@ def self_test(window, out=sys.stdout) -> bool:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = parse_args(sys.argv[1:] if argv is None else argv)
-    except Unavailable as reason:
+    except UnavailableError as reason:
         print(reason, file=sys.stderr)
         return EXIT_NOT_AVAILABLE
 

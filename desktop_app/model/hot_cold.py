@@ -102,7 +102,8 @@ class HotColdGame:
         self.x = self.start
         self.d_x = _value(self.d, self.x)
         if not math.isfinite(self.d_x):
-            raise ValueError(f"d is not defined at the start x = {self.start:g}; pick another start")
+            raise ValueError(
+                f"d is not defined at the start x = {self.start:g}; pick another start")
         self.direction = self.first_direction
         self._cold_sides: set[int] = set()
 
@@ -201,7 +202,8 @@ class DarkRoomGame:
         self.x = float(self.start)
         self.d_x = _value(self.d, self.x)
         if not math.isfinite(self.d_x):
-            raise ValueError(f"d is not defined at the start x = {self.start:g}; pick another start")
+            raise ValueError(
+                f"d is not defined at the start x = {self.start:g}; pick another start")
         self.best_x, self.best_d = self.x, self.d_x
 
     @property

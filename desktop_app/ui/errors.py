@@ -39,7 +39,7 @@ class ErrorReporter:
         sys.excepthook = self
         try:
             # A hard crash (segfault in a driver, say) leaves its Python stack in this file.
-            self._fault_file = open(log_dir() / "crash.log", "a", encoding="utf-8")  # noqa: SIM115
+            self._fault_file = open(log_dir() / "crash.log", "a", encoding="utf-8")
             faulthandler.enable(self._fault_file)
         except OSError:
             pass

@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QPainterPath, QTransform
 
 from desktop_app.model.hot_cold import Move
 from desktop_app.ui import theme
@@ -24,6 +25,29 @@ def _segments(moves: list[Move], ys_from, ys_to) -> tuple[np.ndarray, np.ndarray
     ys[0::2] = ys_from
     ys[1::2] = ys_to
     return xs, ys
+
+
+# Degrees. Reusing a small fixed set of head shapes keeps pyqtgraph's symbol cache small.
+_HEAD_ANGLE_STEP = 5
+_head_cache: dict[int, QPainterPath] = {}
+
+
+def _arrow_head(angle_degrees: float) -> QPainterPath:
+    """A triangle centred on the point, turned to ``angle_degrees`` (screen, y down).
+
+    pyqtgraph draws a symbol inside a square of side ``size`` around the point, so the
+    path has to stay within ±0.5.
+    """
+    key = round(angle_degrees / _HEAD_ANGLE_STEP) * _HEAD_ANGLE_STEP % 360
+    if key not in _head_cache:
+        path = QPainterPath()
+        path.moveTo(0.5, 0.0)
+        path.lineTo(-0.5, -0.4)
+        path.lineTo(-0.25, 0.0)
+        path.lineTo(-0.5, 0.4)
+        path.closeSubpath()
+        _head_cache[key] = QTransform().rotate(key).map(path)
+    return _head_cache[key]
 
 
 class HotColdPlot(pg.PlotWidget):
@@ -46,8 +70,12 @@ class HotColdPlot(pg.PlotWidget):
         self.hot_moves = item.plot(connect="pairs", pen=pg.mkPen(theme.HOT, width=3))
         self.cold_moves = item.plot(
             connect="pairs", pen=pg.mkPen(theme.COLD, width=2, style=Qt.PenStyle.DashLine))
-        self.tried = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1))
-        item.addItem(self.tried)
+        # A head halfway along every move shows its direction; the newest move also gets
+        # the big ArrowItem at its end.
+        self.heads = pg.ScatterPlotItem(size=15, pen=None)
+        item.addItem(self.heads)
+        self._head_segments = np.empty((0, 4))
+        self._head_brushes: list = []
         self.last_move = item.plot(pen=pg.mkPen(theme.HOT, width=5))
         self.arrow = pg.ArrowItem(headLen=22, tipAngle=36, tailLen=0, pen=None,
                                   brush=theme.HOT)
@@ -67,6 +95,7 @@ class HotColdPlot(pg.PlotWidget):
         self._arrow_move: tuple[float, float, float, float] | None = None
         self._arrow_brush = pg.mkBrush(theme.HOT)
         item.getViewBox().sigRangeChanged.connect(self._aim_arrow)
+        item.getViewBox().sigResized.connect(self._aim_arrow)
         self.scene().sigMouseClicked.connect(self._on_click)
 
     # -- drawing -------------------------------------------------------------------
@@ -96,10 +125,12 @@ class HotColdPlot(pg.PlotWidget):
             group = [m for m, keep in zip(moves, mask, strict=True) if keep]
             xs, ys = _segments(group, y_from[mask], y_to[mask])
             item.setData(xs, ys)
-        self.tried.setData(
-            [m.x_to for m in moves if math.isfinite(m.d_to)], y_to[finite],
-            brush=[pg.mkBrush(theme.HOT if m.hotter else theme.COLD)
-                   for m in moves if math.isfinite(m.d_to)])
+        shown = [m for m in moves if math.isfinite(m.d_to)]
+        self._head_segments = np.column_stack([
+            [m.x_from for m in shown], y_from[finite], [m.x_to for m in shown], y_to[finite],
+        ]) if shown else np.empty((0, 4))
+        self._head_brushes = [pg.mkBrush(theme.HOT if m.hotter else theme.COLD) for m in shown]
+        self._aim_heads()
         self.walker.setData([walker[0]], [walker[1]])
         self.start_line.setPos(start)
         last = moves[-1] if moves else None
@@ -133,20 +164,37 @@ class HotColdPlot(pg.PlotWidget):
         self.getPlotItem().getViewBox().setRange(xRange=x_range, yRange=y_range, padding=0)
 
     # -- helpers -------------------------------------------------------------------
-    def _aim_arrow(self, *_args) -> None:
-        # The arrow's angle is in screen pixels, so it follows the move's on-screen slope.
-        if self._arrow_move is None:
-            return
-        x0, y0, x1, y1 = self._arrow_move
+    def _screen_angle(self, x0: float, y0: float, x1: float, y1: float) -> float | None:
+        """Direction of a move on screen, in degrees with y pointing down."""
         vb = self.getPlotItem().getViewBox()
         p0 = vb.mapViewToDevice(QPointF(x0, y0))
         p1 = vb.mapViewToDevice(QPointF(x1, y1))
         if p0 is None or p1 is None:
-            return
+            return None
         dx, dy = p1.x() - p0.x(), p1.y() - p0.y()
         if dx == 0 and dy == 0:
+            return None
+        return math.degrees(math.atan2(dy, dx))
+
+    def _aim_heads(self) -> None:
+        segments = self._head_segments
+        symbols = []
+        for x0, y0, x1, y1 in segments:
+            angle = self._screen_angle(x0, y0, x1, y1)
+            symbols.append(_arrow_head(0.0 if angle is None else angle))
+        self.heads.setData((segments[:, 0] + segments[:, 2]) / 2,
+                           (segments[:, 1] + segments[:, 3]) / 2, symbol=symbols,
+                           brush=self._head_brushes)
+
+    def _aim_arrow(self, *_args) -> None:
+        # Angles are in screen pixels, so the heads follow each move's on-screen slope.
+        self._aim_heads()
+        if self._arrow_move is None:
             return
-        self.arrow.setStyle(angle=math.degrees(math.atan2(-dy, -dx)), brush=self._arrow_brush)
+        angle = self._screen_angle(*self._arrow_move)
+        if angle is not None:
+            # ArrowItem's angle 0 points left, the opposite of the screen angle's 0.
+            self.arrow.setStyle(angle=angle + 180.0, brush=self._arrow_brush)
 
     def _on_click(self, event) -> None:
         vb = self.getPlotItem().getViewBox()

@@ -215,7 +215,8 @@ class HotColdTab(Tab):
         self.start.valueChanged.connect(lambda v: setattr(self.params, "start", float(v)))
         self.step_size.valueChanged.connect(lambda v: setattr(self.params, "step", float(v)))
         self.first_direction.currentIndexChanged.connect(
-            lambda i: setattr(self.params, "first_direction", int(self.first_direction.itemData(i))))
+            lambda i: setattr(self.params, "first_direction",
+                              int(self.first_direction.itemData(i))))
         self.halve_step.toggled.connect(
             lambda on: setattr(self.params, "halve_when_stuck", bool(on)))
         # Any settled change of the rules starts a fresh game; the controls follow the model.

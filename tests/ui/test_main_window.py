@@ -19,8 +19,13 @@ def test_every_tab_fulfils_the_contract(window):
 
 
 def test_every_control_has_an_object_name_and_accessible_name(window):
-    from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox,
-                                   QComboBox, QLineEdit)
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractSlider,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+    )
 
     kinds = (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QAbstractSlider)
     controls = [w for kind in kinds for w in window.findChildren(kind)
