@@ -10,8 +10,6 @@ from pathlib import Path
 TAB_NAMES = ("hot", "slope", "surface", "network", "digits")
 # Options whose feature is not built yet; each says so in one line and exits non-zero.
 NOT_YET = {
-    "slope": "The slope explorer tab is not available yet.",
-    "surface": "The 3-D surface descent tab is not available yet.",
     "network": "The network builder tab is not available yet.",
     "digits": "The handwritten digits tab is not available yet.",
     "--scenario": "Opening scenario files is not available yet.",

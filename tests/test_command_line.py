@@ -46,8 +46,7 @@ def test_self_test_passes_on_a_real_x_display_under_xvfb():
 
 
 @pytest.mark.parametrize("args, words", [
-    (["--tab", "slope"], "slope explorer"),
-    (["--tab", "surface"], "surface"),
+    (["--tab", "digits"], "digits"),
     (["--presenter"], "Presenter mode"),
     (["--scenario", "lesson.json"], "scenario"),
 ])

@@ -323,7 +323,7 @@ class SecantArithmetic:
         ``(d(1.50) − d(1.00)) / 0.50 = (3.25 − 2.00) / 0.50 = 2.50`` for q = 0.5, and for
         q = 10⁻⁵ enough digits that the tiny difference and the rounding noise both show.
         """
-        xd, vd = equation_decimals(self.q)
+        xd, vd = equation_decimals(self.q, self.x)
         x, xq = _fmt(self.x, xd), _fmt(self.x_q, xd)
         q = q_text(self.q)
         if q.startswith(MINUS):
@@ -771,19 +771,24 @@ def q_text(q: float) -> str:
     return power if mantissa == "1" else f"{mantissa}×{power}"
 
 
-def equation_decimals(q: float) -> tuple[int, int]:
+def equation_decimals(q: float, x: float | None = None) -> tuple[int, int]:
     """(decimals for x and x + q, decimals for the d values and slopes) in the equation.
 
     A q written with at most one decimal (2, 1, 0.5, 0.1) keeps the classroom's two
     decimals. A finer q needs its own decimals for x + q to differ from x, and about
     twice as many for d: d(x + q) and d(x) then show the digits in which they differ,
     and the slope shows how far it is from the exact one, rounding noise included
-    (at most 15 decimals, about what a computer's number holds).
+    (at most 15 decimals, about what a computer's number holds). An x with more
+    decimals (0.375, where a walk downhill landed) is shown in full up to 6 decimals,
+    and d with twice as many, so the numbers on screen still add up.
     """
     k = decimals_of(q)
-    if k <= 1:
-        return (2, 2)
-    return (max(2, k), min(15, 2 * k + 2))
+    xd, vd = (2, 2) if k <= 1 else (max(2, k), min(15, 2 * k + 2))
+    if x is not None and math.isfinite(x):
+        kx = min(decimals_of(x), 6)
+        if kx > xd:
+            xd, vd = kx, min(15, max(vd, 2 * kx))
+    return (xd, vd)
 
 
 def decimal_text(value: float, decimals: int) -> str:
@@ -792,8 +797,8 @@ def decimal_text(value: float, decimals: int) -> str:
 
 
 def exact_slope_text(x: float, slope: float, q: float) -> str:
-    """``d′(1.00) = 2.00``, with the decimals the equation for this q uses."""
-    xd, vd = equation_decimals(q)
+    """``d′(1.00) = 2.00``, with the decimals the equation for this q and x uses."""
+    xd, vd = equation_decimals(q, x)
     return f"d′({_fmt(x, xd)}) = {_fmt(slope, vd)}"
 
 

@@ -19,12 +19,14 @@ from desktop_app import __version__
 from desktop_app.paths import resource
 from desktop_app.ui.hot_cold_tab import HotColdTab
 from desktop_app.ui.playback import PlaybackBar
+from desktop_app.ui.slope_tab import SlopeTab
+from desktop_app.ui.surface_tab import SurfaceTab
 from desktop_app.ui.tab import Tab
 
 APP_NAME = "Deep Learning Made Simple"
 
 # The tabs, in the article's order. Adding a tab is one line here.
-TABS: tuple[type[Tab], ...] = (HotColdTab,)
+TABS: tuple[type[Tab], ...] = (HotColdTab, SlopeTab, SurfaceTab)
 
 SHORTCUTS = (
     ("Space", "Play / pause"),

@@ -22,6 +22,8 @@ GUESS = theme.WALKER
 POINT = theme.WALKER
 PATH = theme.HOT
 
+AXIS_WIDTH = 58
+
 Segment = tuple[tuple[float, float], tuple[float, float]]
 
 
@@ -44,6 +46,9 @@ def _plain_plot(widget: pg.PlotWidget, left: str) -> pg.PlotItem:
     item.hideButtons()
     item.setMenuEnabled(False)
     item.getViewBox().disableAutoRange()
+    # Both plots keep the same room for their numbers on the left, so their linked
+    # x axes line up exactly, one above the other.
+    item.getAxis("left").setWidth(AXIS_WIDTH)
     return item
 
 
@@ -79,7 +84,11 @@ class SlopePlot(pg.PlotWidget):
                                             pen=pg.mkPen("w", width=1))
         item.addItem(self.path_dots)
         self.last_step = item.plot(pen=pg.mkPen(PATH, width=6))
+        # The newest step is a change of x: a ruler along the bottom shows how long it is.
+        self.step_ruler = item.plot(connect="pairs", pen=pg.mkPen(PATH, width=4))
         self.step_label = _label(PATH)
+        self.step_label.setAnchor((0.5, -0.1))
+        self.step_label.setZValue(25)
         item.addItem(self.step_label)
 
         self.lines: dict[str, tuple[pg.PlotDataItem, pg.TextItem]] = {}
@@ -99,7 +108,7 @@ class SlopePlot(pg.PlotWidget):
                                                pen=pg.mkPen("w", width=2))
         self.second_point.setZValue(10)
         item.addItem(self.second_point)
-        self.second_label = pg.TextItem("x + q", color=SECANT, anchor=(-0.2, 1.1))
+        self.second_label = pg.TextItem("x + q", color=SECANT, anchor=(-0.25, -0.1))
         item.addItem(self.second_label)
 
         self.point = pg.TargetItem(size=20, symbol="o", pen=pg.mkPen("w", width=2),
@@ -140,8 +149,13 @@ class SlopePlot(pg.PlotWidget):
     def show_curve(self, xs: np.ndarray, ys: np.ndarray) -> None:
         self.curve.setData(xs, ys, connect="finite")
 
-    def show_point(self, x: float, y: float) -> None:
-        """The draggable point at (x, d(x)); hidden where d is undefined."""
+    def show_point(self, x: float, y: float, downhill_to_the_right: bool = False) -> None:
+        """The draggable point at (x, d(x)); hidden where d is undefined.
+
+        Its "x" label goes on the side of the point the lines through it leave free:
+        above on the left when the curve rises to the right, below on the left otherwise.
+        """
+        self.point_label.setAnchor((1.3, -0.1) if downhill_to_the_right else (1.3, 1.1))
         ok = math.isfinite(x) and math.isfinite(y)
         self.point.setVisible(ok)
         self.point_label.setVisible(ok)
@@ -157,6 +171,8 @@ class SlopePlot(pg.PlotWidget):
                           x_from: float, y_from: float) -> None:
         """The point (x + q, d(x + q)) and the rise-over-run triangle from (x, d(x))."""
         ok = visible and all(math.isfinite(v) for v in (x, y, x_from, y_from))
+        # The "x + q" words go where the secant leaves room: under it when it rises.
+        self.second_label.setAnchor((-0.25, -0.1) if not ok or y >= y_from else (-0.25, 1.1))
         if not ok:
             self.second_point.setData([], [])
             self.run_rise.setData([], [])
@@ -176,7 +192,7 @@ class SlopePlot(pg.PlotWidget):
         self.q_label.setPos((x + x_from) / 2, y_from)
 
     def show_line(self, name: str, segment: Segment | None, text: str, end: str) -> None:
-        """A line already clipped to the view, labelled at its ``end`` ("left" or "right")."""
+        """A line already clipped to the view, labelled at one end: "left", "right" or "upper"."""
         line, label = self.lines[name]
         if segment is None:
             line.setData([], [])
@@ -184,6 +200,8 @@ class SlopePlot(pg.PlotWidget):
             return
         (x0, y0), (x1, y1) = segment
         line.setData([x0, x1], [y0, y1])
+        if end == "upper":
+            end = "right" if y1 >= y0 else "left"
         x, y = (x1, y1) if end == "right" else (x0, y0)
         # The text reaches from the line's end back into the picture, never out of it.
         (vx0, vx1), (vy0, vy1) = self._x_range, self._y_range
@@ -200,17 +218,24 @@ class SlopePlot(pg.PlotWidget):
         self.path_dots.setData(xs, ys)
         if len(xs) < 2 or not all(math.isfinite(v) for v in (*xs[-2:], *ys[-2:])):
             self.last_step.setData([], [])
+            self.step_ruler.setData([], [])
             self.step_label.setVisible(False)
             return
         self.last_step.setData(xs[-2:], ys[-2:])
-        self.step_label.setText(step_text)
-        x_mid, y_mid = (xs[-2] + xs[-1]) / 2, (ys[-2] + ys[-1]) / 2
+        x_from, x_to = xs[-2], xs[-1]
         (vx0, vx1), (vy0, vy1) = self._x_range, self._y_range
-        anchor_x = 0.0 if x_mid < vx0 + 0.25 * (vx1 - vx0) else (
-            1.0 if x_mid > vx1 - 0.25 * (vx1 - vx0) else 0.5)
-        anchor_y = -0.3 if y_mid > (vy0 + vy1) / 2 else 1.3
-        self.step_label.setAnchor((anchor_x, anchor_y))
-        self.step_label.setPos(x_mid, y_mid)
+        y = vy0 + 0.12 * (vy1 - vy0)
+        tick = 0.025 * (vy1 - vy0)
+        self.step_ruler.setData(
+            [x_from, x_from, x_from, x_to, x_to, x_to],
+            [y - tick, y + tick, y, y, y - tick, y + tick])
+        x_mid = (x_from + x_to) / 2
+        width = vx1 - vx0
+        anchor_x = 0.0 if x_mid < vx0 + 0.15 * width else (
+            1.0 if x_mid > vx1 - 0.15 * width else 0.5)
+        self.step_label.setAnchor((anchor_x, -0.1))
+        self.step_label.setText(step_text)
+        self.step_label.setPos(x_mid, y - tick)
         self.step_label.setVisible(True)
 
     def show_guess_handle(self, position: tuple[float, float] | None) -> None:

@@ -526,7 +526,14 @@ def test_the_equation_grows_digits_as_q_shrinks():
     assert slope_arithmetic(d, 1.0, 1e-12).readable_text().endswith("= 2.000177801164682")
     assert slope_arithmetic(d, -1.0, -0.5).readable_text() == (
         "(d(−1.50) − d(−1.00)) / (−0.50) = (3.25 − 2.00) / (−0.50) = −2.50")
+    # An x with more decimals (where a walk landed) is shown in full, so the numbers add up.
+    assert slope.equation_decimals(0.5, 0.375) == (3, 6)
+    assert slope.equation_decimals(0.5, 1.3) == (2, 2)
+    assert slope.equation_decimals(0.5, 1 / 3) == (6, 12)
+    assert slope_arithmetic(d, 0.375, 0.5).readable_text() == (
+        "(d(0.875) − d(0.375)) / 0.50 = (1.765625 − 1.140625) / 0.50 = 1.250000")
     assert slope.exact_slope_text(1.0, 2.0, 0.5) == "d′(1.00) = 2.00"
+    assert slope.exact_slope_text(0.375, 0.75, 0.5) == "d′(0.375) = 0.750000"
     assert slope.exact_slope_text(1.0, 2.0, 1e-5) == "d′(1.00000) = 2.000000000000"
 
 
