@@ -29,3 +29,27 @@ def style_plot(plot_item, x_label: str = "x", y_label: str = "") -> None:
     plot_item.setLabel("left", y_label)
     plot_item.hideButtons()
     plot_item.setMenuEnabled(False)
+
+# One colour per optimizer in the surface race, from Okabe and Ito's colour-blind-safe
+# palette. Its yellow and vermillion are left out: they vanish on the yellow-to-red surface.
+OPTIMIZER_COLORS = {
+    "gd": "#0072b2",        # blue
+    "momentum": "#009e73",  # bluish green
+    "nesterov": "#56b4e9",  # sky blue
+    "adagrad": "#000000",   # black
+    "rmsprop": "#e69f00",   # orange
+    "adam": "#cc79a7",      # reddish purple
+}
+# Drawn under each path so it stands out on light and dark parts of the surface alike.
+PATH_HALO = "#ffffff"
+START_MARK = "#ffffff"
+HOVER_MARK = "#00e5ff"
+
+
+def surface_colormap():
+    """The surface colour map as a pyqtgraph ColorMap: dark red (low) to light yellow (high)."""
+    import numpy as np
+    import pyqtgraph as pg
+
+    return pg.ColorMap(np.linspace(0.0, 1.0, len(SURFACE_COLORS)), SURFACE_COLORS,
+                       name="surface")
