@@ -4,6 +4,7 @@ Run from the repository root:
 
     /work/venv/bin/python tests/benchmarks/bench_training.py            # about a minute
     /work/venv/bin/python tests/benchmarks/bench_training.py --quick    # a few seconds
+    /work/venv/bin/python tests/benchmarks/bench_training.py --optimizer sgd   # plain SGD
 
 It is a script, not a pytest test (speed is never asserted in the suite). Every row trains
 a network with tanh hidden layers and one linear output on 500 two-dimensional points (the
@@ -110,6 +111,17 @@ def plain_epoch(params, X, T, opt, batch_size, rng):
     return params, total / n
 
 
+class InlineSGD:
+    """Plain gradient descent written out per array."""
+
+    def __init__(self, params, lr=LR):
+        self.lr = lr
+
+    def step(self, params, grads):
+        return [tuple(p - self.lr * g for p, g in zip(pair, gpair, strict=True))
+                for pair, gpair in zip(params, grads, strict=True)]
+
+
 class InlineAdam:
     """Adam written out per array (same formula and defaults as the app's and torch's)."""
 
@@ -162,9 +174,16 @@ def _rate(run_epochs, budget: float, repeats: int = 3) -> float:
     return best
 
 
+OPTIMIZER = {"name": "adam"}  # set from the command line
+
+
+def _app_optimizer():
+    return optimizers.make("gd" if OPTIMIZER["name"] == "sgd" else "adam", LR)
+
+
 def bench_network(sizes, batch, X, T, budget):
     net = Network(sizes, ["tanh"] * (len(sizes) - 2) + ["linear"], seed=0)
-    opt = optimizers.make("adam", LR)
+    opt = _app_optimizer()
     rng = np.random.default_rng(1)
 
     def run(epochs):
@@ -176,7 +195,8 @@ def bench_network(sizes, batch, X, T, budget):
 
 def bench_plain(sizes, batch, X, T, budget, inline_adam=False):
     state = {"params": plain_init(sizes)}
-    opt = InlineAdam(state["params"]) if inline_adam else optimizers.make("adam", LR)
+    inline = InlineSGD if OPTIMIZER["name"] == "sgd" else InlineAdam
+    opt = inline(state["params"]) if inline_adam else _app_optimizer()
     rng = np.random.default_rng(1)
 
     def run(epochs):
@@ -197,7 +217,8 @@ def bench_torch(sizes, batch, X, T, budget):
         if k < len(sizes) - 2:
             layers.append(torch.nn.Tanh())
     model = torch.nn.Sequential(*layers)
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
+    torch_optimizer = torch.optim.SGD if OPTIMIZER["name"] == "sgd" else torch.optim.Adam
+    opt = torch_optimizer(model.parameters(), lr=LR)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     xt = torch.from_numpy(X)
     tt = torch.from_numpy(T)
@@ -224,7 +245,9 @@ def _fmt_rate(value) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short timings (a few seconds)")
+    parser.add_argument("--optimizer", choices=("adam", "sgd"), default="adam")
     args = parser.parse_args(argv)
+    OPTIMIZER["name"] = args.optimizer
     budget = 0.15 if args.quick else 1.0
 
     data = datasets.make("xor", 500, 0.0, seed=0)
@@ -233,7 +256,7 @@ def main(argv=None) -> int:
     header = (f"{'network':<16} {'batch':>5} {'network':>10} {'plain':>10} {'ratio':>6} "
               f"{'plain+adam':>10} {'ratio':>6} {'torch':>10} {'ratio':>6}")
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset")
-    print("epochs per second, 500 points, Adam, binary cross-entropy, float64 "
+    print(f"epochs per second, 500 points, {args.optimizer}, binary cross-entropy, float64 "
           f"(OPENBLAS_NUM_THREADS={threads}, numpy {np.__version__})")
     print(header)
     print("-" * len(header))
