@@ -9,13 +9,10 @@ from pathlib import Path
 
 TAB_NAMES = ("hot", "slope", "surface", "network", "digits")
 # Options whose feature is not built yet; each says so in one line and exits non-zero.
-NOT_YET = {
-    "network": "The network builder tab is not available yet.",
-    "digits": "The handwritten digits tab is not available yet.",
-    "--scenario": "Opening scenario files is not available yet.",
-    "--presenter": "Presenter mode is not available yet.",
-}
+NOT_YET: dict[str, str] = {}
 EXIT_NOT_AVAILABLE = 3
+#: --scenario named a file that cannot be opened (the reason is printed in one line).
+EXIT_BAD_SCENARIO = 4
 
 
 class UnavailableError(Exception):
@@ -42,10 +39,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = make_parser().parse_args(argv)
     if args.tab in NOT_YET:
         raise UnavailableError(NOT_YET[args.tab])
-    if args.scenario is not None:
-        raise UnavailableError(NOT_YET["--scenario"])
-    if args.presenter:
-        raise UnavailableError(NOT_YET["--presenter"])
     if args.steps < 0:
         raise UnavailableError("--steps needs a number of steps, 0 or more.")
     return args
@@ -81,15 +74,22 @@ def _build(args: argparse.Namespace):
     application()
     window = MainWindow()
     window.restore_settings(QSettings())
+    if args.scenario is not None:
+        window.load_scenario(args.scenario)  # ScenarioError: the window stays as it was
     if args.tab:
         window.show_tab(args.tab)
+    if args.presenter:
+        window.set_presenter(True)
     return window
 
 
 def take_screenshot(window, path: Path) -> bool:
     from PySide6.QtWidgets import QApplication
 
-    QApplication.processEvents()
+    # Layouts settle over a few rounds of events (a font change relays out the menu bar
+    # and every panel); draw only once they have.
+    for _ in range(3):
+        QApplication.processEvents()
     image = window.grab()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -144,10 +144,16 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtCore import QTimer
 
+    from desktop_app.model.scenario import ScenarioError
     from desktop_app.ui.errors import ErrorReporter
 
     app = application()
-    window = _build(args)
+    try:
+        window = _build(args)
+    except ScenarioError as error:
+        reason = " ".join(str(error).split())
+        print(f"Could not open the scenario {args.scenario}: {reason}", file=sys.stderr)
+        return EXIT_BAD_SCENARIO
     reporter = ErrorReporter(window)
     window.show()
 

@@ -419,3 +419,24 @@ def one_hot(labels, classes: int) -> np.ndarray:
     out = np.zeros((labels.size, int(classes)))
     out[np.arange(labels.size), labels] = 1.0
     return out
+
+
+# --------------------------------------------------------------------------------------
+# Handwritten digits (the data and its preprocessing live in desktop_app.model.digits)
+# --------------------------------------------------------------------------------------
+
+
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """(X, y): the UCI handwritten digits; X n × 64 (8 × 8 pictures row by row, values
+    0 … 16), y the labels 0 … 9. See :func:`desktop_app.model.digits.load_digits`."""
+    from desktop_app.model import digits
+
+    return digits.load_digits()
+
+
+def digit_from_drawing(image) -> np.ndarray:
+    """A drawn grey picture (2-D, 0 … 1, ink high) as the same 64 values; all zeros for an
+    empty drawing. See :func:`desktop_app.model.digits.digit_from_drawing`."""
+    from desktop_app.model import digits
+
+    return digits.digit_from_drawing(image)

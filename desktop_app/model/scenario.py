@@ -12,8 +12,12 @@ JSON document::
       "tabs": {
         "hot": {"function": "x^2 + 1", "start": -2.0, "step": 1.0, ...},
         "slope": {...}
-      }
+      },
+      "focus": {"hot": ["dark_room_box"]}
     }
+
+``focus`` (optional) lists, per tab, the objectNames of the controls the teacher hid for a
+demo (View → Focus…).
 
 In memory, :func:`save` takes and :func:`load` returns a *state*: the same dict without the
 envelope (``format``, ``version``, ``saved_by``), so ``load(path) == state`` after
@@ -113,7 +117,7 @@ DEFAULT_DICT_LEN = 100
 
 #: Keys written by :func:`save` around the state, and the keys a state may hold.
 ENVELOPE_KEYS = ("format", "version", "saved_by")
-STATE_KEYS = ("title", "notes", "current_tab", "tabs")
+STATE_KEYS = ("title", "notes", "current_tab", "tabs", "focus")
 
 #: ``MIGRATIONS[v]`` turns a normalised-enough version ``v`` document into version ``v + 1``.
 #: Version 1 is the first format, so there is nothing to migrate yet.
@@ -685,6 +689,44 @@ def validate(document: Mapping) -> dict:
             raise ScenarioError(f"unknown tab {_key_text(key)}{_did_you_mean(key, TAB_SCHEMAS)}"
                                 f" (this app has: {_known_list(TAB_SCHEMAS)})", "tabs")
         result["tabs"][key] = _check_group(TAB_SCHEMAS[key], tab_state, _child("tabs", key))
+    if "focus" in document:
+        result["focus"] = _check_focus(document["focus"])
+    return result
+
+
+#: At most this many hidden controls per tab in ``focus``.
+MAX_FOCUS_NAMES = 500
+_WIDGET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}\Z")
+
+
+def _check_focus(focus: Any) -> dict[str, list[str]]:
+    """``focus``: {tab key: [objectName of a hidden control, ...]}."""
+    if not isinstance(focus, Mapping):
+        raise ScenarioError(f"expected a group of tabs {{...}}, got {_describe(focus)}", "focus")
+    result: dict[str, list[str]] = {}
+    for key, names in focus.items():
+        if not isinstance(key, str) or key not in TAB_SCHEMAS:
+            raise ScenarioError(f"unknown tab {_key_text(key)}{_did_you_mean(key, TAB_SCHEMAS)}"
+                                f" (this app has: {_known_list(TAB_SCHEMAS)})", "focus")
+        where = _child("focus", key)
+        if not isinstance(names, (list, tuple)):
+            raise ScenarioError(f"expected a list of control names [...], got "
+                                f"{_describe(names)}", where)
+        if len(names) > MAX_FOCUS_NAMES:
+            raise ScenarioError(f"the list is too long ({len(names):,} items; at most "
+                                f"{MAX_FOCUS_NAMES:,})", where)
+        checked = []
+        for index, name in enumerate(names):
+            place = f"{where}[{index}]"
+            if not isinstance(name, str):
+                raise ScenarioError(f"expected the name of a control (text), got "
+                                    f"{_describe(name)}", place)
+            if not _WIDGET_NAME.match(name):
+                raise ScenarioError(f"{_short(name)} is not the name of a control (letters, "
+                                    f"digits and '_')", place)
+            if name not in checked:
+                checked.append(name)
+        result[key] = checked
     return result
 
 

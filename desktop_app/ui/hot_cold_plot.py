@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QPainterPath, QTransform
+from PySide6.QtGui import QColor, QPainterPath, QPen, QTransform
 
 from desktop_app.model.hot_cold import Move
 from desktop_app.ui import theme
@@ -143,7 +143,7 @@ class HotColdPlot(pg.PlotWidget):
         y0, y1 = float(y_from[-1]), float(y_to[-1])
         colour = theme.HOT if last.hotter else theme.COLD
         self.last_move.setData([last.x_from, last.x_to], [y0, y1])
-        self.last_move.setPen(pg.mkPen(colour, width=5))
+        self._recolour(self.last_move, colour)  # same width: presenter mode may have set it
         self._arrow_brush = pg.mkBrush(colour)
         self.arrow.setPos(last.x_to, y1)
         self.arrow.setVisible(True)
@@ -156,6 +156,19 @@ class HotColdPlot(pg.PlotWidget):
             self.label.setText(f"{word}: d {number(last.d_from, 4)} → {number(last.d_to, 4)}")
         self.label.setColor(colour)
         self.label.setPos(last.x_to, y1)
+
+    @staticmethod
+    def _recolour(item: pg.PlotDataItem, colour: str) -> None:
+        pen = QPen(pg.mkPen(item.opts["pen"]))
+        pen.setColor(QColor(colour))
+        item.setPen(pen)
+
+    def apply_palette(self) -> None:
+        """Hot and cold in the current palette (theme.HOT / theme.COLD)."""
+        self._recolour(self.hot_moves, theme.HOT)
+        self._recolour(self.cold_moves, theme.COLD)
+        self.arrow.setStyle(brush=theme.HOT)
+        self._arrow_brush = pg.mkBrush(theme.HOT)
 
     def show_minimum(self, point: tuple[float, float] | None) -> None:
         self.minimum.setData(*(([point[0]], [point[1]]) if point else ([], [])))

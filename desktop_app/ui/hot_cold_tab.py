@@ -51,6 +51,9 @@ def curve_for(text: str) -> Curve:
 class HotColdTab(Tab):
     key = "hot"
     title = "Hot and cold"
+    # The dark room is a game of its own: presenter mode tucks it away (View → Focus… or
+    # leaving presenter mode brings it back).
+    secondary_controls = ("dark_room_box",)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,6 +105,7 @@ class HotColdTab(Tab):
         column.setContentsMargins(4, 0, 4, 0)
 
         function_box = self.function_box = QGroupBox("The function d(x)")
+        function_box.setObjectName("function_box")
         function_layout = QVBoxLayout(function_box)
         self.function_choice = QComboBox()
         self.function_choice.setObjectName("function_choice")
@@ -127,6 +131,7 @@ class HotColdTab(Tab):
         column.addWidget(function_box)
 
         rules = QGroupBox("The game")
+        rules.setObjectName("rules_box")
         form = QFormLayout(rules)
         self.start = self._spin("start", "Start x", -START_LIMIT, START_LIMIT, 0.1, 2)
         self.start.setToolTip("Where the walker starts. You can also click on the plot.")
@@ -146,6 +151,7 @@ class HotColdTab(Tab):
         column.addWidget(rules)
 
         dark_box = QGroupBox("Dark room")
+        dark_box.setObjectName("dark_room_box")
         dark_layout = QVBoxLayout(dark_box)
         self.dark_room_toggle = QCheckBox("Hide the curve: the class steers with ← and →")
         self.dark_room_toggle.setObjectName("dark_room")
@@ -341,6 +347,14 @@ class HotColdTab(Tab):
         self.curve = curve
         self.dark_room_toggle.setChecked(bool(state.get("dark_room", False)))
         self._on_params_changed()
+
+    def refresh_view(self) -> None:
+        self._redraw()  # the dark room hides the function box by itself
+
+    def set_colorblind(self, on: bool) -> None:
+        super().set_colorblind(on)
+        self.plot.apply_palette()
+        self._redraw()
 
     # -- dark room ------------------------------------------------------------------------
     def set_dark_room(self, on: bool) -> None:

@@ -60,6 +60,13 @@ class PlaybackBar(QWidget):
         button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         return button
 
+    def fit_text(self) -> None:
+        """After a font change: the speed's number box is sized for its text once, at first
+        show (superqt); size it again."""
+        update = getattr(getattr(self.speed, "_label", None), "_update_size", None)
+        if callable(update):
+            update()
+
     def show_playing(self, playing: bool) -> None:
         self.play_button.setText("Pause" if playing else "Play")
         self.play_button.setIcon(self._pause_icon if playing else self._play_icon)

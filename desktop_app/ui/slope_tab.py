@@ -127,6 +127,8 @@ def _error_text(error: str) -> str:
 class SlopeTab(Tab):
     key = "slope"
     title = "Slope explorer"
+    # Written help for a student alone; in front of a class the teacher says it.
+    secondary_controls = ("mode_hint", "roundoff", "equation_caption")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -235,6 +237,7 @@ class SlopeTab(Tab):
 
     def _build_function_box(self) -> QGroupBox:
         box = QGroupBox("The function d(x)")
+        box.setObjectName("function_box")
         layout = QVBoxLayout(box)
         self.function_choice = QComboBox()
         self.function_choice.setObjectName("function_choice")
@@ -263,6 +266,7 @@ class SlopeTab(Tab):
 
     def _build_mode_box(self) -> QGroupBox:
         box = QGroupBox("What to do")
+        box.setObjectName("mode_box")
         layout = QVBoxLayout(box)
         row = QHBoxLayout()
         self.mode_group = QButtonGroup(self)
@@ -285,6 +289,7 @@ class SlopeTab(Tab):
 
     def _build_points_box(self) -> QGroupBox:
         box = QGroupBox("The two points: x and x + q")
+        box.setObjectName("points_box")
         layout = QVBoxLayout(box)
         form = QFormLayout()
         self.x_spin = QDoubleSpinBox()

@@ -63,6 +63,7 @@ from desktop_app.model.surface_race import (
     surface_for,
 )
 from desktop_app.ui import theme
+from desktop_app.ui.scenario_schemas import SURFACE_SCHEMA
 from desktop_app.ui.surface_slices import SlicesPanel
 from desktop_app.ui.surface_top import TopView
 from desktop_app.ui.tab import Tab
@@ -127,6 +128,9 @@ def _colour_icon(colour: str, size: int = 14) -> QIcon:
 class SurfaceTab(Tab):
     key = "surface"
     title = "Surface descent"
+    # Help for the mouse and a description to read alone: a class needs the pictures.
+    secondary_controls = ("surface_description", "hover_info", "click_hint")
+    scenario_schema = SURFACE_SCHEMA
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -159,6 +163,7 @@ class SurfaceTab(Tab):
         self.gl_notice = QLabel()
         self.gl_notice.setObjectName("gl_notice")
         self.gl_notice.setStyleSheet("color: #6b4e00; background: #fff4cc; padding: 3px;")
+        self.gl_notice.setWordWrap(True)
         self.gl_notice.hide()
         self.gl_holder = QWidget()
         self.gl_holder.setObjectName("gl_holder")
@@ -206,6 +211,7 @@ class SurfaceTab(Tab):
     # -- building the panels -------------------------------------------------------------
     def _build_narration(self) -> QWidget:
         box = QGroupBox("One step, worked out")
+        box.setObjectName("narration_box")
         box_layout = QVBoxLayout(box)
         box_layout.setContentsMargins(4, 4, 4, 4)
         self.narration = QTextEdit()
@@ -226,6 +232,7 @@ class SurfaceTab(Tab):
         column.setContentsMargins(4, 0, 4, 0)
 
         surface_box = QGroupBox("The surface f(x, y)")
+        surface_box.setObjectName("surface_box")
         surface_layout = QVBoxLayout(surface_box)
         self.surface_choice = QComboBox()
         self.surface_choice.setObjectName("surface_choice")
@@ -263,11 +270,13 @@ class SurfaceTab(Tab):
         surface_layout.addWidget(self.surface_description)
         surface_layout.addLayout(start_row)
         click_hint = QLabel("…or click either picture to start there.")
+        click_hint.setObjectName("click_hint")
         click_hint.setStyleSheet("color: #555555;")
         surface_layout.addWidget(click_hint)
         column.addWidget(surface_box)
 
         where = QGroupBox("The slope where you are")
+        where.setObjectName("slope_box")
         where_layout = QVBoxLayout(where)
         self.gradient_info = QLabel()
         self.gradient_info.setObjectName("gradient_info")
@@ -314,6 +323,7 @@ class SurfaceTab(Tab):
 
     def _build_optimizers(self) -> QWidget:
         box = QGroupBox("Optimizers in the race")
+        box.setObjectName("optimizers_box")
         grid = QGridLayout(box)
         grid.setVerticalSpacing(2)
         grid.setColumnStretch(1, 1)
@@ -562,6 +572,11 @@ class SurfaceTab(Tab):
             else:
                 self._pending_camera = camera
         self._on_settings_changed()
+
+    def set_colorblind(self, on: bool) -> None:
+        super().set_colorblind(on)  # the top view's picture and colour bar
+        self._drawn_surface = None  # the 3-D view's colours are worked out with the surface
+        self._redraw()
 
     # -- the 3-D view, built on first use ---------------------------------------------------
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)

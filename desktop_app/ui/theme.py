@@ -47,9 +47,73 @@ HOVER_MARK = "#00e5ff"
 
 
 def surface_colormap():
-    """The surface colour map as a pyqtgraph ColorMap: dark red (low) to light yellow (high)."""
+    """The height colour map as a pyqtgraph ColorMap, low to high.
+
+    Normally dark red (low) to light yellow (high), as in the article's top view; with the
+    colour-blind-safe palette, cividis (dark blue to light yellow).
+    """
     import numpy as np
     import pyqtgraph as pg
 
+    if colorblind():
+        stops, colours = pg.colormap.get(COLORBLIND_MAP).getStops(mode=pg.ColorMap.BYTE)
+        return pg.ColorMap(stops, colours, name=SURFACE_MAP_NAME)
     return pg.ColorMap(np.linspace(0.0, 1.0, len(SURFACE_COLORS)), SURFACE_COLORS,
-                       name="surface")
+                       name=SURFACE_MAP_NAME)
+
+
+# -- palettes ---------------------------------------------------------------------------------
+# The colours above are the everyday palette. The colour-blind-safe palette swaps the
+# surface map for cividis (dark blue low, light yellow high: readable with every common
+# kind of colour blindness and in grey) and hot/cold for Okabe and Ito's vermillion and blue.
+NORMAL_HOT, NORMAL_COLD = HOT, COLD
+COLORBLIND_HOT = "#d55e00"   # vermillion
+COLORBLIND_COLD = "#0072b2"  # blue
+COLORBLIND_MAP = "cividis"
+#: Every colour map the app makes for heights carries this name, so views can find and swap it.
+SURFACE_MAP_NAME = "surface"
+
+# Presenter mode: how much bigger text, lines and markers get in front of a class.
+PRESENTER_TEXT = 1.5
+PRESENTER_LINES = 2.0
+PRESENTER_MARKERS = 1.6
+#: Ctrl+= / Ctrl+- zoom steps and limits (a factor on every font).
+ZOOM_STEP = 1.15
+ZOOM_RANGE = (0.6, 3.0)
+
+_palette = {"colorblind": False}
+
+
+def colorblind() -> bool:
+    """Whether the colour-blind-safe palette is on."""
+    return _palette["colorblind"]
+
+
+def set_colorblind(on: bool) -> None:
+    """Switch palettes; views built afterwards, and views that redraw, use the new colours."""
+    global HOT, COLD
+    _palette["colorblind"] = bool(on)
+    HOT, COLD = (COLORBLIND_HOT, COLORBLIND_COLD) if on else (NORMAL_HOT, NORMAL_COLD)
+
+
+def high_contrast_palette(base):
+    """A QPalette for presenter mode: black on white, strong selection colour."""
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette(base)
+    role = QPalette.ColorRole
+    colours = {
+        role.Window: "#ffffff", role.WindowText: "#000000", role.Base: "#ffffff",
+        role.AlternateBase: "#eeeeee", role.Text: "#000000", role.Button: "#e8e8e8",
+        role.ButtonText: "#000000", role.BrightText: "#ffffff", role.Highlight: "#003f9e",
+        role.HighlightedText: "#ffffff", role.ToolTipBase: "#ffffdd", role.ToolTipText: "#000000",
+        role.PlaceholderText: "#333333", role.Light: "#ffffff", role.Midlight: "#cccccc",
+        role.Mid: "#555555", role.Dark: "#222222", role.Shadow: "#000000", role.Link: "#0033aa",
+    }
+    for which, colour in colours.items():
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            palette.setColor(group, which, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.WindowText, QColor("#555555"))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.Text, QColor("#555555"))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.ButtonText, QColor("#555555"))
+    return palette

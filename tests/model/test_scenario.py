@@ -562,9 +562,11 @@ def test_registering_replaces_and_unregistered_tabs_are_unknown(monkeypatch):
 ])
 def test_malformed_schemas_are_programming_errors(monkeypatch, key, schema):
     monkeypatch.setattr(scenario, "TAB_SCHEMAS", dict(scenario.TAB_SCHEMAS))
+    before = set(scenario.TAB_SCHEMAS)  # the UI registers more tabs once it is imported
+    assert {"hot", "slope"} <= before
     with pytest.raises(TypeError):
         register_tab_schema(key, schema)
-    assert set(scenario.TAB_SCHEMAS) == {"hot", "slope"}
+    assert set(scenario.TAB_SCHEMAS) == before
 
 
 @pytest.mark.parametrize("kwargs", [
@@ -708,3 +710,31 @@ def test_any_json_like_text_loads_or_gives_a_scenario_error(text):
         assert str(error)
         return
     assert loads(dumps(state)) == state
+
+
+# --------------------------------------------------------------------------------------
+# focus: the controls a teacher hid, per tab
+# --------------------------------------------------------------------------------------
+
+def test_focus_round_trips_and_drops_repeated_names():
+    state = {"tabs": {"hot": {"start": -2.0}}, "focus": {"hot": ["dark_room_box", "move_log"],
+                                                         "slope": []}}
+    assert loads(dumps(state)) == state
+    again = loads(dumps({"tabs": {}, "focus": {"hot": ["move_log", "move_log"]}}))
+    assert again["focus"] == {"hot": ["move_log"]}
+
+
+@pytest.mark.parametrize(("focus", "message"), [
+    (["hot"], "focus: expected a group of tabs {...}, got a list of 1 item"),
+    ({"hott": []}, "focus: unknown tab 'hott' — did you mean 'hot'?"),
+    ({"hot": "move_log"}, "focus.hot: expected a list of control names [...], got text"),
+    ({"hot": [3]}, "focus.hot[0]: expected the name of a control (text), got the number 3"),
+    ({"hot": ["a b"]}, "focus.hot[0]: 'a b' is not the name of a control"),
+    ({"hot": ["x" * 101]}, "focus.hot[0]: 'xxxx"),
+    ({"hot": ["n"] * 501}, "focus.hot: the list is too long (501 items; at most 500)"),
+])
+def test_bad_focus_is_refused_with_its_place(focus, message):
+    text = json.dumps({"format": FORMAT, "version": 1, "tabs": {}, "focus": focus})
+    with pytest.raises(ScenarioError) as caught:
+        loads(text)
+    assert message in str(caught.value)
