@@ -950,3 +950,24 @@ SURFACES: dict[str, Surface] = {
         ),
     )
 }
+
+
+def curve_for(text: str) -> Curve:
+    """The catalog curve with exactly this formula, or a new curve read from the text.
+
+    Looking in the catalog first keeps the catalog's title, hand-written derivative and
+    exact minima when a saved or typed formula matches one of its entries.
+    Raises the parser's ExpressionError for a formula it cannot read.
+    """
+    for curve in CURVES.values():
+        if curve.text == text:
+            return curve
+    return Curve.from_text(text)
+
+
+def surface_for(text: str) -> Surface:
+    """The catalog surface with exactly this formula, or a new one read from the text."""
+    for surface in SURFACES.values():
+        if surface.text == text:
+            return surface
+    return Surface.from_text(text)

@@ -14,7 +14,7 @@ from psygnal import evented
 
 from desktop_app.model import optimizers
 from desktop_app.model.descent import Race
-from desktop_app.model.functions import SURFACES, Surface
+from desktop_app.model.functions import SURFACES, Surface, surface_for
 from desktop_app.model.optimizers import OPTIMIZER_NAMES
 
 __all__ = [
@@ -69,17 +69,6 @@ SPEED_UP_LIMIT = 128
 
 #: Walks longer than this count as "still walking" forever (Descent's max_steps).
 MAX_STEPS = 10_000
-
-
-def surface_for(text: str) -> Surface:
-    """The catalog surface with this formula, or a new one from the typed text.
-
-    Raises the parser's ExpressionError (a ValueError) for a formula it cannot read.
-    """
-    for surface in SURFACES.values():
-        if surface.text == text:
-            return surface
-    return Surface.from_text(text)
 
 
 def default_hyperparameters(name: str) -> dict[str, float]:

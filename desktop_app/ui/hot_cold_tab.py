@@ -28,24 +28,16 @@ from PySide6.QtWidgets import (
 
 from desktop_app.model import hot_cold
 from desktop_app.model.expression import ExpressionError
-from desktop_app.model.functions import CURVES, Curve
+from desktop_app.model.functions import CURVES, Curve, curve_for
 from desktop_app.model.hot_cold import DarkRoomGame, HotColdGame, HotColdParams, Move
 from desktop_app.ui import theme
+from desktop_app.ui.formula_entry import TYPED, FormulaEntry
 from desktop_app.ui.hot_cold_plot import HotColdPlot
 from desktop_app.ui.tab import Tab
 from desktop_app.ui.text_format import formula, number
 
-TYPED = "__typed__"
 CURVE_SAMPLES = 600
 START_LIMIT = 1000.0
-
-
-def curve_for(text: str) -> Curve:
-    """The catalog curve with this formula, or a new one from the typed text."""
-    for curve in CURVES.values():
-        if curve.text == text:
-            return curve
-    return Curve.from_text(text)
 
 
 class HotColdTab(Tab):
@@ -112,15 +104,14 @@ class HotColdTab(Tab):
         self.function_choice.setAccessibleName("Choose a function")
         for curve in CURVES.values():
             self.function_choice.addItem(f"{curve.title}:  {formula(curve.text)}", curve.name)
-        self.function_choice.addItem("Type your own…", TYPED)
-        self.function_choice.activated.connect(self._on_choice)
         self.function_text = QLineEdit()
         self.function_text.setObjectName("function_text")
         self.function_text.setAccessibleName("Type a function of x")
         self.function_text.setPlaceholderText("for example x^2 + 1")
-        self.function_text.returnPressed.connect(self._on_text_entered)
-        self.function_text.editingFinished.connect(self._on_text_entered)
         self.function_error = QLabel()
+        self._formula_entry = FormulaEntry(
+            self.function_choice, self.function_text, self.function_error, CURVES,
+            lambda: self.params.function, self.set_function)
         self.function_error.setObjectName("function_error")
         self.function_error.setWordWrap(True)
         self.function_error.setStyleSheet(f"color: {theme.ERROR_TEXT};")
@@ -255,20 +246,6 @@ class HotColdTab(Tab):
             self.function_text.setText(p.function)
 
     # -- choosing the function -----------------------------------------------------------
-    def _on_choice(self, index: int) -> None:
-        name = self.function_choice.itemData(index)
-        if name == TYPED:
-            self.function_text.setFocus()
-            self.function_text.selectAll()
-            return
-        self.set_function(CURVES[name].text)
-
-    def _on_text_entered(self) -> None:
-        text = self.function_text.text()
-        if text.strip() == self.params.function and self.function_error.isHidden():
-            return
-        self.set_function(text)
-
     def set_function(self, text: str) -> bool:
         """Use a new d(x); on a mistake, say what is wrong and keep the last good one."""
         try:

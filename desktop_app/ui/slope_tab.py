@@ -46,7 +46,7 @@ from superqt import QLabeledDoubleSlider
 
 from desktop_app.model import slope
 from desktop_app.model.expression import ExpressionError
-from desktop_app.model.functions import CURVES, Curve
+from desktop_app.model.functions import CURVES, Curve, curve_for
 from desktop_app.model.slope import (
     Q_NOTCHES,
     Q_VALUES,
@@ -57,11 +57,11 @@ from desktop_app.model.slope import (
     SlopeParams,
 )
 from desktop_app.ui import theme
+from desktop_app.ui.formula_entry import TYPED, FormulaEntry
 from desktop_app.ui.slope_plot import GUESS, SECANT, TANGENT, DerivativePlot, SlopePlot
 from desktop_app.ui.tab import Tab
 from desktop_app.ui.text_format import formula, number
 
-TYPED = "__typed__"
 MODES = ("explore", "descend", "predict")
 CURVE_SAMPLES = 600
 DEFAULT_X = 1.0
@@ -89,14 +89,6 @@ MODE_HINTS = {
 }
 ROW_NOW = "now ▶"
 ROW_BEST = "best ★"
-
-
-def curve_for(text: str) -> Curve:
-    """The catalog curve with this formula, or a new one from the typed text."""
-    for curve in CURVES.values():
-        if curve.text == text:
-            return curve
-    return Curve.from_text(text)
 
 
 def _padded_range(values: np.ndarray, include: tuple[float, ...] = (),
@@ -244,15 +236,14 @@ class SlopeTab(Tab):
         self.function_choice.setAccessibleName("Choose a function")
         for curve in CURVES.values():
             self.function_choice.addItem(f"{curve.title}:  {formula(curve.text)}", curve.name)
-        self.function_choice.addItem("Type your own…", TYPED)
-        self.function_choice.activated.connect(self._on_choice)
         self.function_text = QLineEdit()
         self.function_text.setObjectName("function_text")
         self.function_text.setAccessibleName("Type a function of x")
         self.function_text.setPlaceholderText("for example x^2 + 1")
-        self.function_text.returnPressed.connect(self._on_text_entered)
-        self.function_text.editingFinished.connect(self._on_text_entered)
         self.function_error = QLabel()
+        self._formula_entry = FormulaEntry(
+            self.function_choice, self.function_text, self.function_error, CURVES,
+            lambda: self.params.function, self.set_function)
         self.function_error.setObjectName("function_error")
         self.function_error.setWordWrap(True)
         self.function_error.setStyleSheet(f"color: {theme.ERROR_TEXT};")
@@ -548,20 +539,6 @@ class SlopeTab(Tab):
         self._refresh()
 
     # -- choosing the function -------------------------------------------------------------
-    def _on_choice(self, index: int) -> None:
-        name = self.function_choice.itemData(index)
-        if name == TYPED:
-            self.function_text.setFocus()
-            self.function_text.selectAll()
-            return
-        self.set_function(CURVES[name].text)
-
-    def _on_text_entered(self) -> None:
-        text = self.function_text.text()
-        if text.strip() == self.params.function and self.function_error.isHidden():
-            return
-        self.set_function(text)
-
     def set_function(self, text: str) -> bool:
         """Use a new d(x); on a mistake, say what is wrong and keep the last good one."""
         try:

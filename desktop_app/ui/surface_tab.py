@@ -63,13 +63,13 @@ from desktop_app.model.surface_race import (
     surface_for,
 )
 from desktop_app.ui import theme
+from desktop_app.ui.formula_entry import TYPED, FormulaEntry
 from desktop_app.ui.scenario_schemas import SURFACE_SCHEMA
 from desktop_app.ui.surface_slices import SlicesPanel
 from desktop_app.ui.surface_top import TopView
 from desktop_app.ui.tab import Tab
 from desktop_app.ui.text_format import formula, number
 
-TYPED = "__typed__"
 #: Grid points along each side of the surface (100 × 100 vertices in 3-D).
 GRID = 100
 CONTOUR_COUNT = 10
@@ -239,15 +239,14 @@ class SurfaceTab(Tab):
         self.surface_choice.setAccessibleName("Choose a surface")
         for surface in SURFACES.values():
             self.surface_choice.addItem(surface.title, surface.name)
-        self.surface_choice.addItem("Type your own…", TYPED)
-        self.surface_choice.activated.connect(self._on_choice)
         self.surface_text = QLineEdit()
         self.surface_text.setObjectName("surface_text")
         self.surface_text.setAccessibleName("Type a function of x and y")
         self.surface_text.setPlaceholderText("for example x^2 + 3y^2")
-        self.surface_text.returnPressed.connect(self._on_text_entered)
-        self.surface_text.editingFinished.connect(self._on_text_entered)
         self.surface_error = QLabel()
+        self._formula_entry = FormulaEntry(
+            self.surface_choice, self.surface_text, self.surface_error, SURFACES,
+            lambda: self.settings.surface, self.set_surface)
         self.surface_error.setObjectName("surface_error")
         self.surface_error.setWordWrap(True)
         self.surface_error.setStyleSheet(f"color: {theme.ERROR_TEXT};")
@@ -459,20 +458,6 @@ class SurfaceTab(Tab):
             self.surface_text.setText(s.surface)
 
     # -- choosing the surface and the start ------------------------------------------------
-    def _on_choice(self, index: int) -> None:
-        name = self.surface_choice.itemData(index)
-        if name == TYPED:
-            self.surface_text.setFocus()
-            self.surface_text.selectAll()
-            return
-        self.set_surface(SURFACES[name].text)
-
-    def _on_text_entered(self) -> None:
-        text = self.surface_text.text()
-        if text.strip() == self.settings.surface and self.surface_error.isHidden():
-            return
-        self.set_surface(text)
-
     def set_surface(self, text: str) -> bool:
         """Use a new f(x, y); on a mistake, say what is wrong and keep the last good one."""
         try:
