@@ -6,6 +6,9 @@ neither centred nor with momentum), so what a student sees in the app is what a 
 deep-learning library does.
 
 ``opt.step(params, grad)`` returns new parameters and never touches its inputs.
+``opt.step_in_place(p, grad)`` does the same update straight into one float64 array: a
+training loop takes thousands of tiny steps a second, and a fresh array per step would
+cost more than the arithmetic.
 ``params`` and ``grad`` may be a single array of any shape (a 0-d array or a plain
 number too) or a nested list/tuple of arrays such as a network's ``[(W1, b1), (W2, b2)]``;
 the result has the same structure. The optimizer remembers its running averages per
@@ -225,6 +228,7 @@ class Optimizer:
         self.t = 0
         self._spec: tuple | None = None
         self._state: list[State | None] | None = None
+        self._scratch: np.ndarray | None = None
         self.last_explanation: list[str] = []
 
     def hyperparameters(self) -> dict:
@@ -266,6 +270,27 @@ class Optimizer:
         self.last_explanation = explanation
         return _rebuild(params, iter(new_ps))
 
+    def step_in_place(self, p: np.ndarray, grad: np.ndarray) -> None:
+        """The update ``step`` would return, written into ``p`` (a writable float64 array);
+        ``grad`` is only read. Same numbers, same running averages, same checks."""
+        spec = ("leaf", p.shape)
+        if (p.size <= _EXPLAIN_MAX or self._spec not in (None, spec)
+                or p.dtype != np.float64 or np.shape(grad) != p.shape):
+            # Tiny problems keep their explanation; wrong shapes get step's own message.
+            np.copyto(p, self.step(p, grad))
+            return
+        scratch = self._scratch
+        if scratch is None or scratch.shape != p.shape:
+            scratch = self._scratch = np.empty_like(p)
+        t = self.t + 1
+        state = None if self._state is None else self._state[0]
+        with np.errstate(all="ignore"):
+            state = self._update_in_place(p, grad, state, t, scratch)
+        self.t = t
+        self._spec = spec
+        self._state = [state]
+        self.last_explanation = []
+
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
         return f"{type(self).__name__}({args})"
@@ -274,6 +299,14 @@ class Optimizer:
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: State | None, t: int):
         raise NotImplementedError
+
+    def _update_in_place(self, p: np.ndarray, g: np.ndarray, state: State | None, t: int,
+                         scratch: np.ndarray) -> State:
+        """``_update`` into ``p``; subclasses redo it with the state arrays kept in place
+        (in the same order of operations, so the numbers match ``step`` exactly)."""
+        p_new, state = self._update(p, g, state, t)
+        np.copyto(p, p_new)
+        return state
 
     def _explain(self, name: str, p: float, g: float, old: dict | None, new: dict,
                  p_new: float, t: int) -> list[str]:
@@ -298,6 +331,15 @@ class Optimizer:
                 )
                 k += 1
         return lines
+
+
+def _scaled_step(p, g, s, lr: float, eps: float, scratch) -> None:
+    """p ← p − lr · g / (√s + ε), in place (AdaGrad's and RMSProp's step)."""
+    np.sqrt(s, out=scratch)
+    scratch += eps
+    np.divide(g, scratch, out=scratch)
+    scratch *= lr
+    p -= scratch
 
 
 def _number_at(state: State, j: int) -> dict[str, float]:
@@ -367,6 +409,27 @@ class SGD(Optimizer):
         direction = g + mu * b if self.nesterov else b
         return p - self.lr * direction, {"b": b}
 
+    def _update_in_place(self, p, g, state, t, s):
+        mu = self.momentum
+        if mu == 0:
+            np.multiply(self.lr, g, out=s)
+            p -= s
+            return {}
+        if state is None:
+            b = g.copy()
+        else:
+            b = state["b"]
+            b *= mu
+            b += g
+        if self.nesterov:
+            np.multiply(mu, b, out=s)
+            s += g
+            s *= self.lr
+        else:
+            np.multiply(self.lr, b, out=s)
+        p -= s
+        return {"b": b}
+
     def _explain(self, name, p, g, old, new, p_new, t):
         d, lr, mu = f"∂f/∂{name}", _hp(self.lr), _hp(self.momentum)
         new_value = f"{name}_new"
@@ -418,6 +481,13 @@ class AdaGrad(Optimizer):
         s = (0.0 if state is None else state["s"]) + g * g
         return p - self.lr * (g / (np.sqrt(s) + self.eps)), {"s": np.asarray(s)}
 
+    def _update_in_place(self, p, g, state, t, scratch):
+        s = np.zeros_like(p) if state is None else state["s"]
+        np.multiply(g, g, out=scratch)
+        s += scratch
+        _scaled_step(p, g, s, self.lr, self.eps, scratch)
+        return {"s": s}
+
     def _explain(self, name, p, g, old, new, p_new, t):
         d, lr, eps = f"∂f/∂{name}", _hp(self.lr), _hp(self.eps)
         s_old = 0.0 if old is None else old["s"]
@@ -460,6 +530,15 @@ class RMSProp(Optimizer):
         v_old = 0.0 if state is None else state["v"]
         v = self.alpha * v_old + (1.0 - self.alpha) * (g * g)
         return p - self.lr * (g / (np.sqrt(v) + self.eps)), {"v": np.asarray(v)}
+
+    def _update_in_place(self, p, g, state, t, scratch):
+        v = np.zeros_like(p) if state is None else state["v"]
+        v *= self.alpha
+        np.multiply(g, g, out=scratch)
+        scratch *= 1.0 - self.alpha
+        v += scratch
+        _scaled_step(p, g, v, self.lr, self.eps, scratch)
+        return {"v": v}
 
     def _explain(self, name, p, g, old, new, p_new, t):
         d, lr, eps = f"∂f/∂{name}", _hp(self.lr), _hp(self.eps)
@@ -520,6 +599,27 @@ class Adam(Optimizer):
         step_size = self.lr / (1.0 - b1**t)
         denominator = np.sqrt(v) / math.sqrt(1.0 - b2**t) + self.eps
         return p - step_size * (m / denominator), {"m": np.asarray(m), "v": np.asarray(v)}
+
+    def _update_in_place(self, p, g, state, t, scratch):
+        b1, b2 = self.beta1, self.beta2
+        if state is None:
+            m, v = np.zeros_like(p), np.zeros_like(p)
+        else:
+            m, v = state["m"], state["v"]
+        m *= b1
+        np.multiply(1.0 - b1, g, out=scratch)
+        m += scratch
+        v *= b2
+        np.multiply(g, g, out=scratch)
+        scratch *= 1.0 - b2
+        v += scratch
+        np.sqrt(v, out=scratch)
+        scratch /= math.sqrt(1.0 - b2**t)
+        scratch += self.eps
+        np.divide(m, scratch, out=scratch)
+        scratch *= self.lr / (1.0 - b1**t)
+        p -= scratch
+        return {"m": m, "v": v}
 
     def _explain(self, name, p, g, old, new, p_new, t):
         d = f"∂f/∂{name}"

@@ -551,3 +551,57 @@ def test_gd_converges_on_positive_definite_diagonal_quadratics(curvature, fracti
     for _ in range(2000):
         p = opt.step(p, a * (p - centre))
     np.testing.assert_allclose(p, centre, atol=1e-6)
+
+
+# -- step_in_place: the training loop's form of step -------------------------------------
+
+
+@pytest.mark.parametrize("kind", optimizers.OPTIMIZER_NAMES)
+def test_step_in_place_gives_exactly_the_numbers_of_step(kind):
+    rng = np.random.default_rng(7)
+    start = rng.normal(size=37)
+    grads = [rng.normal(size=37) * 10.0 ** rng.integers(-3, 3) for _ in range(6)]
+    by_step, in_place = optimizers.make(kind, 0.05), optimizers.make(kind, 0.05)
+    p = start.copy()
+    q = start.copy()
+    for g in grads:
+        p = by_step.step(p, g)
+        g_before = g.copy()
+        in_place.step_in_place(q, g)
+        assert np.array_equal(g, g_before)  # the gradient is only read
+        assert np.array_equal(p, q), f"{kind}: step {in_place.t} differs"
+    assert in_place.t == by_step.t == len(grads)
+
+
+@pytest.mark.parametrize("kind", optimizers.OPTIMIZER_NAMES)
+def test_step_and_step_in_place_share_their_running_averages(kind):
+    rng = np.random.default_rng(3)
+    grads = [rng.normal(size=9) for _ in range(4)]
+    alone, mixed = optimizers.make(kind, 0.1), optimizers.make(kind, 0.1)
+    p = np.linspace(-1.0, 1.0, 9)
+    q = p.copy()
+    for i, g in enumerate(grads):
+        p = alone.step(p, g)
+        if i % 2:
+            q = mixed.step(q, g)
+        else:
+            mixed.step_in_place(q, g)
+    assert np.array_equal(p, q)
+
+
+def test_step_in_place_keeps_explanations_for_two_numbers():
+    opt = optimizers.make("gd", 0.5)
+    p = np.array([1.0, 2.0])
+    opt.step_in_place(p, np.array([2.0, -2.0]))
+    assert p.tolist() == [0.0, 3.0]
+    assert opt.last_explanation  # the surface tab's worked arithmetic is still there
+
+
+def test_step_in_place_rejects_a_gradient_of_another_shape():
+    opt = optimizers.make("adam", 0.1)
+    p = np.zeros(5)
+    opt.step_in_place(p, np.ones(5))
+    before = p.copy()
+    with pytest.raises(ValueError, match="shape"):
+        opt.step_in_place(p, np.ones(4))
+    assert np.array_equal(p, before) and opt.t == 1
