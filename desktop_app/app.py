@@ -7,12 +7,16 @@ import sys
 import traceback
 from pathlib import Path
 
+from desktop_app import qt_check
+
 TAB_NAMES = ("hot", "slope", "surface", "network", "digits")
 # Options whose feature is not built yet; each says so in one line and exits non-zero.
 NOT_YET: dict[str, str] = {}
 EXIT_NOT_AVAILABLE = 3
 #: --scenario named a file that cannot be opened (the reason is printed in one line).
 EXIT_BAD_SCENARIO = 4
+#: The installed Qt for Python is a release known to crash the app (see qt_check).
+EXIT_BAD_QT = 5
 
 
 class UnavailableError(Exception):
@@ -63,7 +67,18 @@ def application():
 def build_window(argv: list[str] | None = None):
     """The fully built, not yet shown MainWindow (the QApplication is made if needed)."""
     args = parse_args(argv if argv is not None else [])
-    return _build(args)
+    window = _build(args)
+    window.finish_start()
+    return window
+
+
+def build_frame(argv: list[str] | None = None):
+    """The main window as the app opens it: the frame is built now and drawn as soon as it
+    is shown; the playback bar, the lesson and the tab shown follow right after that first
+    paint. (``build_window`` builds them at once, for tests and tools.)"""
+    window = _build(parse_args(argv if argv is not None else []))
+    window.finish_start_after_first_paint()
+    return window
 
 
 def _build(args: argparse.Namespace):
@@ -136,6 +151,11 @@ def self_test(window, out=sys.stdout) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Before anything loads Qt: a binding known to crash must not get the chance to.
+    refusal = qt_check.problem(qt_check.installed_version())
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return EXIT_BAD_QT
     try:
         args = parse_args(sys.argv[1:] if argv is None else argv)
     except UnavailableError as reason:
@@ -155,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Could not open the scenario {args.scenario}: {reason}", file=sys.stderr)
         return EXIT_BAD_SCENARIO
     reporter = ErrorReporter(window)
+    if args.self_test or args.screenshot is not None:
+        window.finish_start()
+    else:
+        window.finish_start_after_first_paint()  # the frame shows first, the rest follows
     window.show()
 
     if args.self_test:

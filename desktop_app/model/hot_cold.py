@@ -111,6 +111,22 @@ class HotColdGame:
     def moves(self) -> int:
         return len(self.history)
 
+    @property
+    def blocked_by(self) -> list[Move]:
+        """The latest tries from the current x, at the current step, that found no number.
+
+        Where d is undefined (nan) or too large for the computer (±inf) the rule hears
+        "cold", so a game can stop beside such a point although d is not higher there;
+        the view must then not claim a minimum.
+        """
+        found = []
+        for move in reversed(self.history):
+            if move.accepted or move.x_from != self.x or move.step != self.step_size:
+                break
+            if not math.isfinite(move.d_to):
+                found.append(move)
+        return found[::-1]
+
     def step(self) -> Move | None:
         if self.done:
             return None

@@ -312,6 +312,15 @@ class _EpochBuffers:
         self.xa[-1] = 1.0
         self.x = self.xa[:-1]
         self.t = np.empty((n_out, n))
+        self._batches: dict[tuple[int, int], list] = {}
+
+    def batches(self, m: int, end: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Views of the consecutive batches of ``m`` samples up to ``end`` (made once)."""
+        views = self._batches.get((m, end))
+        if views is None:
+            views = self._batches[(m, end)] = [
+                (self.xa[:, i:i + m], self.t[:, i:i + m]) for i in range(0, end, m)]
+        return views
 
 
 # --------------------------------------------------------------------------------------
@@ -371,7 +380,15 @@ class Network:
             b[...] = 0.0
 
     def _new_workspace(self, m: int) -> _Workspace:
-        return _Workspace(self._sizes, m, self._offsets)
+        ws = _Workspace(self._sizes, m, self._offsets)
+        # Each layer's arrays gathered once, so a step's loops only unpack tuples.
+        last = self.n_layers
+        ws.forward_plan = [(self._waug_t[k - 1], ws.act[k], ws.aug[k], self._acts[k - 1])
+                           for k in range(1, last)]
+        ws.backward_plan = [(ws.aug[k - 1], ws.gaug[k - 1], self._w[k - 1], ws.da[k - 1],
+                             ws.act[k - 1], ws.tmp[k - 1], self._acts[k - 2])
+                            for k in range(last, 1, -1)]
+        return ws
 
     def _workspace(self, m: int) -> _Workspace:
         ws = self._workspaces.get(m)
@@ -577,18 +594,15 @@ class Network:
     def _forward_ws(self, ws: _Workspace, xa: np.ndarray) -> np.ndarray:
         """Forward pass on ``xa`` ((n_in + 1) × m, ones in the last row) into ``ws``;
         returns y (n_out × m)."""
-        last = self.n_layers
         a = xa
-        waug_t, acts = self._waug_t, self._acts
-        for k in range(1, last):
-            act = ws.act[k]
+        for waug_t, act, aug, name in ws.forward_plan:
             # np.dot: for the tiny matrices of a mini-batch its call costs less than matmul's.
-            np.dot(waug_t[k - 1], a, out=act)
-            _activate(acts[k - 1], act, act)
-            a = ws.aug[k]
+            np.dot(waug_t, a, out=act)
+            _activate(name, act, act)
+            a = aug
         z = ws.z
-        np.dot(waug_t[last - 1], a, out=z)
-        name = acts[last - 1]
+        np.dot(self._waug_t[-1], a, out=z)
+        name = self._acts[-1]
         if name == "linear":
             return z
         return _activate(name, z, ws.y)
@@ -730,15 +744,12 @@ class Network:
     def _backward_ws(self, ws: _Workspace, xa: np.ndarray) -> None:
         """Backpropagate ws.dy (dL/dz of the output layer) into the gradient buffer."""
         d = ws.dy
-        w, acts = self._w, self._acts
-        for k in range(self.n_layers, 0, -1):
-            a_prev = xa if k == 1 else ws.aug[k - 1]
-            np.dot(a_prev, d.T, out=ws.gaug[k - 1])
-            if k > 1:
-                da = ws.da[k - 1]
-                np.dot(w[k - 1], d, out=da)
-                _times_derivative(acts[k - 2], ws.act[k - 1], da, ws.tmp[k - 1])
-                d = da
+        for a_prev, gaug, w, da, act_prev, tmp, name in ws.backward_plan:
+            np.dot(a_prev, d.T, out=gaug)
+            np.dot(w, d, out=da)
+            _times_derivative(name, act_prev, da, tmp)
+            d = da
+        np.dot(xa, d.T, out=ws.gaug[0])
 
     def _loss_and_gradient(self, ws: _Workspace, xa: np.ndarray, t: np.ndarray, kind: str,
                            l1: float, l2: float) -> float:
@@ -768,7 +779,8 @@ class Network:
     # -- training ---------------------------------------------------------------------------
 
     def _apply(self, optimizer, ws: _Workspace) -> None:
-        in_place = getattr(optimizer, "step_in_place", None)
+        """One optimizer step on the gradient in ``ws``; the caller holds np.errstate."""
+        in_place = getattr(optimizer, "update_in_place", None)
         if in_place is not None:
             in_place(self._flat, ws.grad)
         else:  # any object with the ``step(params, grad)`` of model/optimizers
@@ -836,11 +848,15 @@ class Network:
         loss_and_gradient = self._loss_and_gradient
         apply = self._apply
         isfinite = math.isfinite
+        in_place = getattr(optimizer, "update_in_place", None)
+        flat, grad = self._flat, ws.grad
         with np.errstate(all="ignore"):
-            for start in range(0, full_end, m):
-                stop = start + m
-                value = loss_and_gradient(ws, xa[:, start:stop], t[:, start:stop], kind, l1, l2)
-                apply(optimizer, ws)
+            for xa_batch, t_batch in ep.batches(m, full_end):
+                value = loss_and_gradient(ws, xa_batch, t_batch, kind, l1, l2)
+                if in_place is not None:
+                    in_place(flat, grad)
+                else:
+                    apply(optimizer, ws)
                 if not isfinite(value):
                     return value
                 total += value

@@ -203,6 +203,7 @@ def _check(value, what: str, low: float = 0.0, high: float = math.inf, high_open
 # --------------------------------------------------------------------------------------
 
 State = dict[str, np.ndarray]
+_FLOAT64 = np.dtype(np.float64)
 
 
 class Optimizer:
@@ -273,9 +274,16 @@ class Optimizer:
     def step_in_place(self, p: np.ndarray, grad: np.ndarray) -> None:
         """The update ``step`` would return, written into ``p`` (a writable float64 array);
         ``grad`` is only read. Same numbers, same running averages, same checks."""
+        with np.errstate(all="ignore"):
+            self.update_in_place(p, grad)
+
+    def update_in_place(self, p: np.ndarray, grad: np.ndarray) -> None:
+        """``step_in_place`` for a training loop that already holds
+        ``np.errstate(all="ignore")`` (entering it costs more than a small update)."""
         spec = ("leaf", p.shape)
         if (p.size <= _EXPLAIN_MAX or self._spec not in (None, spec)
-                or p.dtype != np.float64 or np.shape(grad) != p.shape):
+                or p.dtype != _FLOAT64 or getattr(grad, "shape", None) != p.shape
+                or grad.dtype != _FLOAT64):
             # Tiny problems keep their explanation; wrong shapes get step's own message.
             np.copyto(p, self.step(p, grad))
             return
@@ -284,12 +292,12 @@ class Optimizer:
             scratch = self._scratch = np.empty_like(p)
         t = self.t + 1
         state = None if self._state is None else self._state[0]
-        with np.errstate(all="ignore"):
-            state = self._update_in_place(p, grad, state, t, scratch)
+        state = self._update_in_place(p, grad, state, t, scratch)
         self.t = t
         self._spec = spec
         self._state = [state]
-        self.last_explanation = []
+        if self.last_explanation:
+            self.last_explanation = []
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())

@@ -73,6 +73,7 @@ import numpy as np
 
 from desktop_app import __version__
 from desktop_app.model import expression as _expression
+from desktop_app.model.scenario_error import ScenarioError
 from desktop_app.model.slope import Q_NOTCHES
 
 __all__ = [
@@ -126,19 +127,6 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
 KINDS = ("number", "integer", "bool", "text", "expression", "choice", "list", "dict")
 
 _TAB_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}\Z")
-
-
-class ScenarioError(ValueError):
-    """A scenario file or state that cannot be used; the message says what and where.
-
-    ``where`` is the dotted place in the document (``"tabs.hot.start"``) or ``None`` when the
-    problem is the file itself; ``problem`` is the message without that prefix.
-    """
-
-    def __init__(self, problem: str, where: str | None = None) -> None:
-        self.problem = problem
-        self.where = where or None
-        super().__init__(f"{where}: {problem}" if where else problem)
 
 
 # --------------------------------------------------------------------------------------

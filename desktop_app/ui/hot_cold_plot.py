@@ -131,7 +131,9 @@ class HotColdPlot(pg.PlotWidget):
         ]) if shown else np.empty((0, 4))
         self._head_brushes = [pg.mkBrush(theme.HOT if m.hotter else theme.COLD) for m in shown]
         self._aim_heads()
-        self.walker.setData([walker[0]], [walker[1]])
+        # Where d is undefined or overflows the walker has no height to be drawn at.
+        shown_walker = all(math.isfinite(v) for v in walker)
+        self.walker.setData(*(([walker[0]], [walker[1]]) if shown_walker else ([], [])))
         self.start_line.setPos(start)
         last = moves[-1] if moves else None
         if last is None or not math.isfinite(last.d_to):

@@ -53,8 +53,10 @@ class HotColdTab(Tab):
         self.curve: Curve = curve_for(self.params.function)
         self.dark_room = False
         self.revealed = False
-        self.game: HotColdGame = self._new_game()
+        # None while d has no value at the start: then there is nothing to play.
+        self.game: HotColdGame | None = self._new_game()
         self.dark_game: DarkRoomGame | None = None
+        self.start_problem: str | None = None
 
         self.plot = HotColdPlot()
         self.plot.clicked.connect(self._on_plot_clicked)
@@ -273,10 +275,15 @@ class HotColdTab(Tab):
         try:
             self.game = self._new_game()
         except ValueError as error:
+            # The previous game belongs to another curve or start: it must neither be drawn
+            # nor go on playing under the new settings.
+            self.game = None
+            self.dark_game = None
+            self.start_problem = f"{error}."
             self.status.emit(str(error))
-            self.result.setText(f"<b>{error}.</b>")
             self._redraw()
             return
+        self.start_problem = None
         self.dark_game = self._new_dark_game() if self.dark_room else None
         self.revealed = False
         self._redraw()
@@ -285,6 +292,9 @@ class HotColdTab(Tab):
         if self.dark_room:
             # In the dark the Step key is "move right"; the class has ← for the other way.
             self.dark_move(+1)
+            return False
+        if self.game is None:
+            self.status.emit(self.why_not_playing())
             return False
         move = self.game.step()
         if move is None:
@@ -295,11 +305,13 @@ class HotColdTab(Tab):
         return not self.game.done
 
     def can_play(self) -> bool:
-        return not self.dark_room and not self.game.done
+        return not self.dark_room and self.game is not None and not self.game.done
 
     def why_not_playing(self) -> str:
         if self.dark_room:
             return "In the dark room the class chooses every move: use ← and →."
+        if self.game is None:
+            return self.start_problem or "Pick another start."
         return super().why_not_playing()
 
     def state(self) -> dict:
@@ -447,6 +459,9 @@ class HotColdTab(Tab):
         game = self.game
         self.halve_and_retry.hide()
         self.plot.show_minimum(None)
+        if game is None:
+            self.result.setText(f"<b>{self.start_problem}</b>")
+            return
         if not game.done:
             self.result.setText(
                 f"At x = {number(game.x)}, d = {number(game.d_x)} after {game.moves} "
@@ -456,6 +471,8 @@ class HotColdTab(Tab):
             self.result.setText(
                 f"<b>Still going down after {game.moves} moves.</b> This curve may have no "
                 "lowest point within reach.")
+            return
+        if self._show_blocked_result(game):
             return
         self.plot.show_minimum((game.x, game.d_x))
         missed = hot_cold.missed_minimum(game, self.curve.minima)
@@ -479,6 +496,24 @@ class HotColdTab(Tab):
                 text += (f"<br>This is a low point, but not the lowest: d goes down to "
                          f"{number(float(self.curve.f(best)))} at x = {number(best)}.")
         self.result.setText(text)
+
+    def _show_blocked_result(self, game: HotColdGame) -> bool:
+        """Say why the game stopped when a side had no number; False if none was missing."""
+        blocked = [m for m in game.blocked_by if not m.d_to > 0]  # nan or −∞; +∞ is higher
+        if not blocked:
+            return False
+        move = blocked[-1]
+        text = (f"<b>Stopped at x = {number(game.x)}, d = {number(game.d_x)}</b> after "
+                f"{game.moves} moves. ")
+        if move.d_to < 0:
+            text += (f"At x = {number(move.x_to)}, d falls below anything the computer can "
+                     "hold (−∞): d keeps falling without end, so the game diverged. This "
+                     "curve has no lowest point here.")
+        else:
+            text += (f"d is undefined at x = {number(move.x_to)}, so that side cannot be "
+                     "compared: this may not be the lowest point.")
+        self.result.setText(text)
+        return True
 
     def _show_dark_result(self) -> None:
         dark = self.dark_game

@@ -552,7 +552,7 @@ class LessonPanel(QDockWidget):
         from desktop_app.app import TAB_NAMES
         from desktop_app.paths import resource
 
-        tabs = {page.key: page.title for page in self.window_.tab_pages}
+        tabs = self.window_.tab_titles()
         known = tuple(dict.fromkeys((*TAB_NAMES, *tabs)))
         return LessonContext(tabs, known, resource("scenarios"))
 
@@ -679,7 +679,7 @@ class LessonPanel(QDockWidget):
         self.again_button.setEnabled(bool(step.actions))
         self.step_title.setText(step.title)
         self.text.setMarkdown(step.text)
-        titles = {page.key: page.title for page in self.window_.tab_pages}
+        titles = self.window_.tab_titles()
         words = [describe(a, titles) for a in step.actions]
         self.doing.setText("▶ The app sets up: " + " · ".join(words) if words else "")
         self.again_button.setToolTip("Do this step's actions again"

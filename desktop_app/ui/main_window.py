@@ -3,17 +3,24 @@ classroom around them: presenter mode, the lesson panel, scenarios, focus and ex
 
 Every key the app answers to is listed once, in :data:`KEYS`: the actions are made from
 it and Help → Keyboard shortcuts is generated from it, so the list cannot drift.
+
+The window opens in two stages so it is on screen at once: the constructor builds only the
+frame (tab bar, menus, status bar), which needs nothing but Qt; ``finish_start`` then adds
+the playback bar, the lesson panel and the tab being shown. Every other tab is built the
+first time it is shown (or asked for), and with it pyqtgraph, NumPy and the models load.
 """
 
 from __future__ import annotations
 
 import copy
+import importlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSlider,
@@ -37,24 +44,62 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import __version__
-from desktop_app.model import scenario
-from desktop_app.model.scenario import ScenarioError
+from desktop_app.model.scenario_error import ScenarioError
 from desktop_app.paths import resource
-from desktop_app.ui import export, presenter, scenario_schemas, theme
-from desktop_app.ui.digits_tab import DigitsTab
+from desktop_app.ui import theme
 from desktop_app.ui.focus import FOCUS, PRESENTER, FocusDialog, Hider
-from desktop_app.ui.hot_cold_tab import HotColdTab
-from desktop_app.ui.lesson import LessonError, LessonPanel
-from desktop_app.ui.network_tab import NetworkTab
-from desktop_app.ui.playback import PlaybackBar
-from desktop_app.ui.slope_tab import SlopeTab
-from desktop_app.ui.surface_tab import SurfaceTab
-from desktop_app.ui.tab import Tab
+
+if TYPE_CHECKING:
+    from desktop_app.ui.lesson import LessonPanel
+    from desktop_app.ui.playback import PlaybackBar
+    from desktop_app.ui.tab import Tab
 
 APP_NAME = "Deep Learning Made Simple"
 
+
+@dataclass(frozen=True)
+class TabSpec:
+    """Where a tab's class lives; importing it is left for the moment the tab is shown."""
+
+    key: str
+    title: str
+    module: str
+    class_name: str
+
+    def load(self) -> type[Tab]:
+        return getattr(importlib.import_module(self.module), self.class_name)
+
+
 # The tabs, in the article's order. Adding a tab is one line here.
-TABS: tuple[type[Tab], ...] = (HotColdTab, SlopeTab, SurfaceTab, NetworkTab, DigitsTab)
+TABS: tuple[TabSpec, ...] = (
+    TabSpec("hot", "Hot and cold", "desktop_app.ui.hot_cold_tab", "HotColdTab"),
+    TabSpec("slope", "Slope explorer", "desktop_app.ui.slope_tab", "SlopeTab"),
+    TabSpec("surface", "Surface descent", "desktop_app.ui.surface_tab", "SurfaceTab"),
+    TabSpec("network", "Network builder", "desktop_app.ui.network_tab", "NetworkTab"),
+    TabSpec("digits", "Digits", "desktop_app.ui.digits_tab", "DigitsTab"),
+)
+
+
+class _TabSlot(QWidget):
+    """What the tab bar holds for a tab: a note until the tab itself is built, then the tab."""
+
+    def __init__(self, spec: TabSpec) -> None:
+        super().__init__()
+        self.setObjectName(f"slot_{spec.key}")
+        self.page: Tab | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.note = QLabel(f"Opening “{spec.title}”…")
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.note)
+
+    def hold(self, page: Tab) -> None:
+        self.page = page
+        self.layout().removeWidget(self.note)
+        self.note.deleteLater()
+        self.layout().addWidget(page)
+        if self.isVisible():
+            page.show()  # a layout would show it only after the event loop
 
 
 @dataclass(frozen=True)
@@ -104,6 +149,8 @@ _ORIGINAL: dict = {}
 
 
 def _original_look(app: QApplication) -> tuple[QFont, object]:
+    from desktop_app.ui import presenter
+
     if "font" not in _ORIGINAL:
         _ORIGINAL["font"] = QFont(app.font())
         _ORIGINAL["palette"] = app.palette()
@@ -129,7 +176,8 @@ class _KeysForControls(QObject):
             return False
         if not isinstance(watched, QWidget) or watched.window() is not self.window_:
             return False
-        if self.window_.lesson.isAncestorOf(watched):
+        panel = self.window_.lesson_if_built()
+        if panel is not None and panel.isAncestorOf(watched):
             return False
         if self._uses(watched, event.key()):
             event.accept()  # the control gets the key, not the lesson
@@ -182,64 +230,179 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
         self.tabs.setDocumentMode(True)
-        self.tab_pages: list[Tab] = []
-        for tab_class in TABS:
-            page = tab_class()
-            self.tab_pages.append(page)
-            self.tabs.addTab(page, page.title)
-            page.status.connect(self._show_status)
-            page.playing_changed.connect(self._on_playing_changed)
-            scenario_schemas.ensure_schema(page)
-            page.set_look(False, 1.0)  # remember every plot's normal look
-
-        self.playback = PlaybackBar()
-        self.playback.play_toggled.connect(lambda: self.current_tab().toggle_play())
-        self.playback.step_clicked.connect(lambda: self.current_tab().step())
-        self.playback.reset_clicked.connect(lambda: self.current_tab().reset())
-        self.playback.speed_changed.connect(self._set_speed)
+        self._slots = [_TabSlot(spec) for spec in TABS]
+        for slot, spec in zip(self._slots, TABS, strict=True):
+            self.tabs.addTab(slot, spec.title)
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        self._started = False
+        self._speed: float | None = None
+        self._playback: PlaybackBar | None = None
+        self._lesson: LessonPanel | None = None
+        #: The lesson to open when the panel is built: (file or None, step, shown).
+        self._lesson_wanted: tuple[str | None, int, bool] = (None, 0, False)
+        self._gif_recorder = None
 
         central = QWidget()
-        layout = QVBoxLayout(central)
+        self._central_layout = layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.playback)
         self.setCentralWidget(central)
         self.statusBar().setObjectName("status_bar")
         self.statusBar().showMessage("Welcome! Press Step (→) to make the first move.")
 
-        self.lesson = LessonPanel(self)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.lesson)
-        self.lesson.hide()
-        self.lesson.step_changed.connect(self._on_lesson_step)
-        self.lesson.visibilityChanged.connect(lambda shown: shown and self.fit_lesson())
-
-        self.gif_recorder = export.GifRecorder(self)
         self._keys_for_controls = _KeysForControls(self)
         QApplication.instance().installEventFilter(self._keys_for_controls)
         self._build_actions()
         self._build_menus()
-        self._set_speed(self.playback.speed.value())
-        lessons = LessonPanel.bundled()
-        if lessons:
-            self._try_lesson(lessons[0], act=False)
+        self._finish_on_paint = False
+
+    # -- the second stage of opening ----------------------------------------------------------
+    def finish_start(self) -> None:
+        """Build what the frame left out: the playback bar, the lesson panel, the menus that
+        read files, and the tab being shown. Safe to call more than once."""
+        self._finish_on_paint = False
+        self._started = True
+        _ = self.playback, self.lesson
+        if not self._menus_filled:
+            self._menus_filled = True
+            self._fill_examples()
+            self._fill_lesson_menu()
+        self.current_tab()
+        self._on_tab_changed(self.tabs.currentIndex())
+
+    def finish_start_after_first_paint(self) -> None:
+        """Let the frame be painted before the rest is built (the app's own start)."""
+        self._finish_on_paint = True
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().paintEvent(event)
+        if self._finish_on_paint:
+            self._finish_on_paint = False
+            QTimer.singleShot(0, self, self.finish_start)
+
+    @property
+    def playback(self) -> PlaybackBar:
+        if self._playback is None:
+            from desktop_app.ui.playback import PlaybackBar
+
+            bar = self._playback = PlaybackBar()
+            bar.play_toggled.connect(lambda: self.current_tab().toggle_play())
+            bar.step_clicked.connect(lambda: self.current_tab().step())
+            bar.reset_clicked.connect(lambda: self.current_tab().reset())
+            bar.speed_changed.connect(self._set_speed)
+            self._central_layout.addWidget(bar)
+            if self.isVisible():
+                bar.show()
+            self._set_speed(bar.speed.value())
+            if self._look_scale != 1.0:
+                bar.fit_text()
+            page = self._pages()[self.tabs.currentIndex()]
+            bar.show_playing(page is not None and page.playing)
+        return self._playback
+
+    def lesson_if_built(self) -> LessonPanel | None:
+        return self._lesson
+
+    @property
+    def lesson(self) -> LessonPanel:
+        if self._lesson is None:
+            from desktop_app.ui.lesson import LessonPanel
+
+            panel = self._lesson = LessonPanel(self)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, panel)
+            panel.hide()
+            panel.step_changed.connect(self._on_lesson_step)
+            panel.visibilityChanged.connect(self._on_lesson_visible)
+            panel.set_compact(self.presenter)
+            path, index, shown = self._lesson_wanted
+            opened = path is not None and self._try_lesson(path, act=False, index=index)
+            if not opened:
+                lessons = LessonPanel.bundled()
+                if lessons:
+                    self._try_lesson(lessons[0], act=False)
+            if shown:
+                panel.show()
+        return self._lesson
+
+    def _on_lesson_visible(self, shown: bool) -> None:
+        if self.lesson_action.isChecked() != shown:
+            self.lesson_action.setChecked(shown)
+        if shown:
+            self.fit_lesson()
+
+    def _show_lesson(self, on: bool) -> None:
+        if self.lesson.isVisible() != on:
+            self.lesson.setVisible(on)
+
+    @property
+    def gif_recorder(self):
+        if self._gif_recorder is None:
+            from desktop_app.ui import export
+
+            self._gif_recorder = export.GifRecorder(self)
+        return self._gif_recorder
 
     # -- tabs --------------------------------------------------------------------------
+    @property
+    def tab_pages(self) -> list[Tab]:
+        """Every tab, in order (the ones not built yet are built now)."""
+        return [self._page(index) for index in range(len(TABS))]
+
+    def _pages(self) -> list[Tab | None]:
+        """Every tab that has been built, None for the others."""
+        return [slot.page for slot in self._slots]
+
+    def built_pages(self) -> list[Tab]:
+        return [page for page in self._pages() if page is not None]
+
+    def tab_titles(self) -> dict[str, str]:
+        return {spec.key: spec.title for spec in TABS}
+
+    def _page(self, index: int) -> Tab:
+        page = self._slots[index].page
+        return page if page is not None else self._build_page(index)
+
+    def _build_page(self, index: int) -> Tab:
+        from desktop_app.ui import scenario_schemas
+
+        page = TABS[index].load()()
+        self._slots[index].hold(page)
+        page.status.connect(self._show_status)
+        page.playing_changed.connect(self._on_playing_changed)
+        scenario_schemas.ensure_schema(page)
+        page.set_look(False, 1.0)  # remember every plot's normal look
+        # A tab built later than the window catches up with the window's look.
+        if theme.colorblind():
+            page.set_colorblind(True)
+        if self.presenter:
+            for name in page.secondary_controls:
+                widget = page.findChild(QWidget, name)
+                if widget is not None:
+                    self.hider.hide(widget, PRESENTER)
+        if self.presenter or self._look_scale != 1.0:
+            page.set_look(self.presenter, self._look_scale)
+        if self._speed is not None:
+            page.set_speed(self._speed)
+        return page
+
     def current_tab(self) -> Tab:
-        return self.tab_pages[self.tabs.currentIndex()]
+        return self._page(self.tabs.currentIndex())
 
     def tab_by_key(self, key: str) -> Tab | None:
-        return next((page for page in self.tab_pages if page.key == key), None)
+        index = next((i for i, spec in enumerate(TABS) if spec.key == key), None)
+        return None if index is None else self._page(index)
 
     def show_tab(self, key: str) -> bool:
-        page = self.tab_by_key(key)
-        if page is None:
+        index = next((i for i, spec in enumerate(TABS) if spec.key == key), None)
+        if index is None:
             return False
-        self.tabs.setCurrentWidget(page)
+        self.tabs.setCurrentIndex(index)
         return True
 
     def _on_tab_changed(self, _index: int) -> None:
+        if not self._started:
+            return  # finish_start builds the tab shown once the frame is on screen
         self.playback.show_playing(self.current_tab().playing)
 
     def _on_playing_changed(self, playing: bool) -> None:
@@ -247,7 +410,8 @@ class MainWindow(QMainWindow):
             self.playback.show_playing(playing)
 
     def _set_speed(self, steps_per_second: float) -> None:
-        for page in self.tab_pages:
+        self._speed = steps_per_second
+        for page in self.built_pages():
             page.set_speed(steps_per_second)
 
     def _show_status(self, text: str) -> None:
@@ -259,9 +423,9 @@ class MainWindow(QMainWindow):
             "play": lambda: self.current_tab().toggle_play(),
             "step": lambda: self.current_tab().step(),
             "reset": lambda: self.current_tab().reset(),
-            "lesson_next": self.lesson.next_step,
-            "lesson_previous": self.lesson.previous_step,
-            "lesson_first": self.lesson.first_step,
+            "lesson_next": lambda: self.lesson.next_step(),
+            "lesson_previous": lambda: self.lesson.previous_step(),
+            "lesson_first": lambda: self.lesson.first_step(),
             "zoom_in": self.zoom_in,
             "zoom_out": self.zoom_out,
             "zoom_reset": self.zoom_reset,
@@ -297,7 +461,7 @@ class MainWindow(QMainWindow):
             self.actions_by_name[binding.name] = self._action(
                 binding.name, texts.get(binding.name, binding.what),
                 handlers[binding.name], binding.keys)
-        for number in range(1, min(9, len(self.tab_pages)) + 1):
+        for number in range(1, min(9, len(TABS)) + 1):
             self.actions_by_name[f"tab{number}"] = self._action(
                 f"tab{number}", f"Tab {number}",
                 lambda _=False, n=number: self.tabs.setCurrentIndex(n - 1),
@@ -311,11 +475,8 @@ class MainWindow(QMainWindow):
                                                checkable=True)
         self.colorblind_action = self._action("colorblind", "&Colour-blind-safe colours",
                                               self.set_colorblind, checkable=True)
-        self.lesson_action = self.lesson.toggleViewAction()
-        self.lesson_action.setObjectName("action_lesson")
-        self.lesson_action.setText("&Lesson")
-        self.lesson_action.setShortcuts([QKeySequence(k) for k in keys["lesson"]])
-        self.addAction(self.lesson_action)
+        self.lesson_action = self._action("lesson", "&Lesson", self._show_lesson,
+                                          keys["lesson"], checkable=True)
         self.focus_action = self._action("focus", "F&ocus…", self.show_focus_dialog)
         self.focus_clear_action = self._action("focus_clear", "Show &every control",
                                                self.clear_focus)
@@ -340,7 +501,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.export_gif_action)
         file_menu.addSeparator()
         file_menu.addAction(a["quit"])
-        self._fill_examples()
+        self._menus_filled = False  # the examples and lessons are read by finish_start
+        self.examples_menu.aboutToShow.connect(self._fill_menus_once)
+        self.examples_menu.setEnabled(bool(self.example_files()))
         self._fill_recent()
 
         view_menu = self.menuBar().addMenu("&View")
@@ -361,11 +524,9 @@ class MainWindow(QMainWindow):
         for name in ("lesson_next", "lesson_previous", "lesson_first"):
             lesson_menu.addAction(a[name])
         lesson_menu.addSeparator()
-        for index, (title, path) in enumerate(self.lesson.choices()):
-            action = lesson_menu.addAction(title)
-            action.setObjectName(f"lesson_file_{index}")
-            action.triggered.connect(lambda _=False, p=path: self.open_lesson(p))
         lesson_menu.addAction(self.open_lesson_action)
+        lesson_menu.aboutToShow.connect(self._fill_menus_once)
+        self.lesson_menu = lesson_menu
 
         help_menu = self.menuBar().addMenu("&Help")
         keys_action = QAction("&Keyboard shortcuts", self)
@@ -377,12 +538,25 @@ class MainWindow(QMainWindow):
         about_action.triggered.connect(self.show_about)
         help_menu.addAction(about_action)
 
+    def _fill_menus_once(self) -> None:
+        if not self._menus_filled:
+            self._menus_filled = True
+            self._fill_examples()
+            self._fill_lesson_menu()
+
+    def _fill_lesson_menu(self) -> None:
+        for index, (title, path) in enumerate(self.lesson.choices()):
+            action = QAction(title, self.lesson_menu)
+            action.setObjectName(f"lesson_file_{index}")
+            action.triggered.connect(lambda _=False, p=path: self.open_lesson(p))
+            self.lesson_menu.insertAction(self.open_lesson_action, action)
+
     def key_rows(self) -> list[tuple[str, str]]:
         """(keys, what they do) for the help, straight from KEYS."""
         rows = []
         for binding in KEYS:
             if binding.name == "tabs":
-                count = min(9, len(self.tab_pages))
+                count = min(9, len(TABS))
                 rows.append((f"Ctrl+1 … Ctrl+{count}", f"Go to tab 1 … {count}"))
                 continue
             label = binding.label or " / ".join(
@@ -447,7 +621,7 @@ class MainWindow(QMainWindow):
         self.presenter = on
         QApplication.instance().setPalette(
             theme.high_contrast_palette(self._base_palette) if on else self._base_palette)
-        for page in self.tab_pages:
+        for page in self.built_pages():
             for name in page.secondary_controls:
                 widget = page.findChild(QWidget, name)
                 if widget is None:
@@ -456,7 +630,8 @@ class MainWindow(QMainWindow):
                     self.hider.hide(widget, PRESENTER)
                 else:
                     self.hider.show(widget, PRESENTER)
-        self.lesson.set_compact(on)
+        if self._lesson is not None:
+            self._lesson.set_compact(on)
         self._apply_look()
         self.statusBar().showMessage("Presenter mode is on: F5 turns it off." if on else
                                      "Presenter mode is off.")
@@ -477,14 +652,17 @@ class MainWindow(QMainWindow):
         self.set_zoom(1.0)
 
     def _apply_look(self) -> None:
+        from desktop_app.ui import presenter
+
         scale = self.text_scale()
         app = QApplication.instance()
         font = QFont(self._base_font)
         font.setPointSizeF(presenter.font_size(self._base_font) * scale)
         app.setFont(font)
         presenter.scale_widget_fonts(self, scale, self._look_scale)
-        self.playback.fit_text()
-        for page in self.tab_pages:
+        if self._playback is not None:
+            self._playback.fit_text()
+        for page in self.built_pages():
             page.set_look(self.presenter, scale)
         self._look_scale = scale
         self.fit_lesson()
@@ -497,7 +675,7 @@ class MainWindow(QMainWindow):
             self.colorblind_action.setChecked(on)
             return
         theme.set_colorblind(on)
-        for page in self.tab_pages:
+        for page in self.built_pages():
             page.set_colorblind(on)
 
     def _restore_app_look(self) -> None:
@@ -542,7 +720,7 @@ class MainWindow(QMainWindow):
             self.hider.hide(widget, FOCUS)
 
     def _on_control_back(self, widget: QWidget) -> None:
-        for page in self.tab_pages:
+        for page in self.built_pages():
             if page.isAncestorOf(widget):
                 page.refresh_view()
 
@@ -572,12 +750,16 @@ class MainWindow(QMainWindow):
 
     def save_scenario(self, path) -> None:
         """Write the whole app state to ``path`` atomically; ScenarioError if it cannot."""
+        from desktop_app.model import scenario
+
         scenario.save(path, self.capture_state())
         self.scenario_path = str(path)
         self._remember_recent(str(path))
 
     def load_scenario(self, path) -> dict:
         """Apply a scenario file, or raise ScenarioError leaving the window exactly as it was."""
+        from desktop_app.model import scenario
+
         state = scenario.load(path)
         self.apply_state(state)
         if not self._is_example(path):  # the examples are not where a teacher saves
@@ -691,6 +873,8 @@ class MainWindow(QMainWindow):
         return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
     def _fill_examples(self) -> None:
+        from desktop_app.model import scenario
+
         self.examples_menu.clear()
         self.examples_menu.setToolTipsVisible(True)
         for index, path in enumerate(self.example_files()):
@@ -740,6 +924,8 @@ class MainWindow(QMainWindow):
 
     # -- export ------------------------------------------------------------------------------------
     def export_png(self, path) -> bool:
+        from desktop_app.ui import export
+
         try:
             export.save_png(self.current_tab(), path)
         except export.ExportError as error:
@@ -752,8 +938,13 @@ class MainWindow(QMainWindow):
         path = self.ask_export_path("png")
         return bool(path) and self.export_png(path)
 
-    def export_gif(self, path, steps: int = export.GIF_MAX_STEPS) -> bool:
-        """Record the current tab's animation (up to ``steps`` steps) as a GIF."""
+    def export_gif(self, path, steps: int | None = None) -> bool:
+        """Record the current tab's animation (up to ``steps`` steps, by default
+        ``export.GIF_MAX_STEPS``) as a GIF."""
+        from desktop_app.ui import export
+
+        if steps is None:
+            steps = export.GIF_MAX_STEPS
         page = self.current_tab()
         if not page.can_play():
             self.statusBar().showMessage(f"Nothing to animate here: {page.why_not_playing()}")
@@ -802,6 +993,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _try_lesson(self, path, act: bool, report: bool = False, index: int = 0) -> bool:
+        from desktop_app.ui.lesson import LessonError
+
         try:
             self.lesson.load(path, index)
         except LessonError as error:
@@ -834,6 +1027,8 @@ class MainWindow(QMainWindow):
 
     def fit_lesson(self) -> None:
         """Give the lesson panel the height its text needs (more for bigger text)."""
+        if self._lesson is None:
+            return
         if self.lesson.isVisible() and not self.lesson.isFloating():
             self.resizeDocks([self.lesson], [self.lesson.preferred_height()],
                              Qt.Orientation.Vertical)
@@ -849,7 +1044,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         key = settings.value("window/tab")
         if isinstance(key, str):
-            self.show_tab(key)
+            self.show_tab(key)  # built by finish_start, once the frame is on screen
         recent = settings.value("scenarios/recent")
         if isinstance(recent, str):
             recent = [recent]
@@ -857,10 +1052,16 @@ class MainWindow(QMainWindow):
             self.recent = [p for p in recent if isinstance(p, str)][:MAX_RECENT]
             self._fill_recent()
         lesson = settings.value("lesson/file")
-        if isinstance(lesson, str) and lesson:
-            self._try_lesson(lesson, act=False, index=_int(settings.value("lesson/step"), 0))
-        if _bool(settings.value("lesson/visible"), False):
-            self.lesson.show()
+        wanted = (lesson if isinstance(lesson, str) and lesson else None,
+                  _int(settings.value("lesson/step"), 0),
+                  _bool(settings.value("lesson/visible"), False))
+        if self._lesson is None:
+            self._lesson_wanted = wanted  # opened with the panel, after the first paint
+        else:
+            if wanted[0] is not None:
+                self._try_lesson(wanted[0], act=False, index=wanted[1])
+            if wanted[2]:
+                self.lesson.show()
         if _bool(settings.value("view/colorblind"), False):
             self.set_colorblind(True)
         zoom = _float(settings.value("view/zoom"), 1.0)
@@ -871,18 +1072,24 @@ class MainWindow(QMainWindow):
 
     def save_settings(self, settings: QSettings) -> None:
         settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/tab", self.current_tab().key)
+        settings.setValue("window/tab", TABS[self.tabs.currentIndex()].key)
         settings.setValue("scenarios/recent", list(self.recent))
         settings.setValue("view/presenter", self.presenter)
         settings.setValue("view/zoom", self.zoom)
         settings.setValue("view/colorblind", theme.colorblind())
-        lesson = self.lesson.lesson
+        if self._lesson is None:  # never built: what was asked for stays asked for
+            path, index, shown = self._lesson_wanted
+            settings.setValue("lesson/file", path or "")
+            settings.setValue("lesson/step", index)
+            settings.setValue("lesson/visible", shown)
+            return
+        lesson = self._lesson.lesson
         settings.setValue("lesson/file", str(lesson.path) if lesson and lesson.path else "")
-        settings.setValue("lesson/step", self.lesson.index)
-        settings.setValue("lesson/visible", self.lesson.isVisible())
+        settings.setValue("lesson/step", self._lesson.index)
+        settings.setValue("lesson/visible", self._lesson.isVisible())
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        for page in self.tab_pages:
+        for page in self.built_pages():
             page.pause()
         self.save_settings(QSettings())
         self._restore_app_look()

@@ -65,7 +65,9 @@ BOX_BORDER = QColor("#555555")
 
 
 def edge_width(weights: np.ndarray) -> np.ndarray:
-    w = np.nan_to_num(np.abs(np.asarray(weights, dtype=np.float64)), nan=0.0, posinf=1e3)
+    # Any weight past 1e3 is drawn at MAX_WIDTH: clipping first keeps a diverged network's
+    # weights (up to the largest float) from overflowing the product.
+    w = np.minimum(np.nan_to_num(np.abs(np.asarray(weights, dtype=np.float64)), nan=0.0), 1e3)
     return np.minimum(MIN_WIDTH + WIDTH_PER_UNIT * w, MAX_WIDTH)
 
 

@@ -16,11 +16,15 @@ new pen for the newest move, say), the new value becomes the base.
 from __future__ import annotations
 
 import math
+import sys
+from typing import TYPE_CHECKING
 
-import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont, QPen
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableView, QWidget
+
+if TYPE_CHECKING:
+    import pyqtgraph as pg
 
 _STORE = "dlms_look"
 #: Axis lines (and the grid drawn with them) grow at most this much in presenter mode.
@@ -123,7 +127,8 @@ def scale_widget_fonts(root: QWidget, scale: float, previous: float = 1.0) -> No
                 widget.setStyleSheet(widget.styleSheet())
             continue
         font = widget.font()
-        if isinstance(widget, pg.GraphicsView):
+        pg = sys.modules.get("pyqtgraph")  # not loaded yet: no widget can be a plot
+        if pg is not None and isinstance(widget, pg.GraphicsView):
             continue  # plots scale their text inside the scene
         base = _remember(widget, "font", font_size(font), font_size(font) / previous)
         new = scaled_font(font, base, scale)
@@ -154,6 +159,9 @@ def _fit_table(table: QTableView, scale: float) -> None:
 # -- plots ------------------------------------------------------------------------------------
 
 def graphics_views(root: QWidget) -> list[pg.GraphicsView]:
+    pg = sys.modules.get("pyqtgraph")
+    if pg is None:
+        return []  # nothing can hold a plot before pyqtgraph is loaded
     views = root.findChildren(pg.GraphicsView)
     if isinstance(root, pg.GraphicsView):
         views.insert(0, root)
@@ -177,6 +185,8 @@ def scale_plots(root: QWidget, text: float = 1.0, line: float = 1.0, marker: flo
 
 
 def _inside_data_item(item) -> bool:
+    import pyqtgraph as pg
+
     parent = item.parentItem()
     return isinstance(parent, pg.PlotDataItem)
 
@@ -188,6 +198,8 @@ def _pen_width(pen: QPen) -> float:
 def _scaled_pen(owner, key: str, pen, factor: float, colour=None) -> QPen | None:
     if pen is None:
         return None
+    import pyqtgraph as pg
+
     pen = pg.mkPen(pen)
     if pen.style() == Qt.PenStyle.NoPen:
         return None
@@ -202,6 +214,8 @@ def _scaled_pen(owner, key: str, pen, factor: float, colour=None) -> QPen | None
 
 def _scale_item(item, text: float, line: float, marker: float, contrast: bool,
                 previous: float) -> int:
+    import pyqtgraph as pg
+
     if isinstance(item, pg.PlotDataItem):
         pen = _scaled_pen(item, "pen", item.opts.get("pen"), line)
         if pen is not None:
@@ -274,6 +288,8 @@ def _scale_scatter(item: pg.ScatterPlotItem, line: float, marker: float) -> None
 
 def _scale_axis(axis: pg.AxisItem, text: float, line: float, contrast: bool,
                 previous: float) -> None:
+    import pyqtgraph as pg
+
     tick_font = axis.style.get("tickFont")
     if tick_font is None:
         tick_font = QFont(QApplication.font())
@@ -322,6 +338,8 @@ def _scale_label_item(item: pg.LabelItem, text: float, previous: float) -> None:
 def swap_height_maps(root: QWidget, colour_map) -> int:
     """Every image and colour bar showing heights (the map named theme.SURFACE_MAP_NAME)
     takes ``colour_map``; returns how many were changed."""
+    import pyqtgraph as pg
+
     from desktop_app.ui import theme
 
     changed = 0

@@ -215,7 +215,10 @@ class SlopePlot(pg.PlotWidget):
     def show_path(self, xs: list[float], ys: list[float], step_text: str) -> None:
         """The walk so far: every point visited, the newest step thick and labelled."""
         self.path.setData(xs, ys, connect="finite")
-        self.path_dots.setData(xs, ys)
+        # A point where d overflows or is undefined has no dot: pyqtgraph cannot bound one.
+        finite = [(x, y) for x, y in zip(xs, ys, strict=True)
+                  if math.isfinite(x) and math.isfinite(y)]
+        self.path_dots.setData([x for x, _ in finite], [y for _, y in finite])
         if len(xs) < 2 or not all(math.isfinite(v) for v in (*xs[-2:], *ys[-2:])):
             self.last_step.setData([], [])
             self.step_ruler.setData([], [])

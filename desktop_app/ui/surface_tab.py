@@ -369,6 +369,8 @@ class SurfaceTab(Tab):
             form.addRow("learning rate", lr_row)
             for key in HYPERPARAMETERS[name][1:]:
                 lo, hi, step, decimals = HYPER_RANGES[key]
+                if (name, key) == ("nesterov", "momentum"):
+                    lo = 10.0 ** -decimals  # Nesterov needs some momentum to look ahead with
                 spin = self._spin(f"{key}_{name}", f"{HYPER_LABELS[key]} of {title}",
                                   lo, hi, step, decimals)
                 spin.setToolTip(HYPER_TIPS[key])

@@ -60,7 +60,7 @@ class Tab(QWidget):
         super().__init__(parent)
         self._playing = False
         self._timer = QTimer(self)
-        self._timer.timeout.connect(self._tick)
+        self._timer.timeout.connect(self._guarded_tick)
         self.set_speed(2.0)
         self.presenter = False
         self.text_scale = 1.0
@@ -216,6 +216,15 @@ class Tab(QWidget):
     def _tick(self) -> None:
         if not self.advance():
             self.pause()
+
+    def _guarded_tick(self) -> None:
+        try:
+            self._tick()
+        except Exception:
+            # The same fault would come back on every tick and flood the error log: stop
+            # playing, then let the error reporter show it once.
+            self.pause()
+            raise
 
     def _sync_timer(self) -> None:
         if self._playing and self.isVisible():

@@ -62,13 +62,11 @@ def wait_until(predicate, timeout_s: float = 15.0) -> bool:
     return True
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--frames", type=int, default=300)
-    args = parser.parse_args()
-    if not os.environ.get("DISPLAY"):
-        print("No DISPLAY: run this under xvfb-run (see the docstring).", file=sys.stderr)
-        return 2
+def measure(frames: int = 300) -> dict:
+    """Every row of the table as {key, what, median_ms, p95_ms, frames}, with what drew them.
+
+    Needs an X display; ``{"error": ...}`` when the 3-D view could not be made.
+    """
     os.environ["QT_QPA_PLATFORM"] = "xcb"
 
     from PySide6.QtCore import QSettings
@@ -84,8 +82,7 @@ def main() -> int:
     tab = window.current_tab()
     view = tab.view3d
     if view is None:
-        print(f"No 3-D view: {tab.gl_notice.text()}", file=sys.stderr)
-        return 1
+        return {"error": f"No 3-D view: {tab.gl_notice.text()}"}
     wait_until(lambda: view.frames >= 1)
 
     import pyqtgraph.opengl as gl
@@ -98,8 +95,7 @@ def main() -> int:
     view.makeCurrent()
     renderer = GL.glGetString(GL.GL_RENDERER) or b"?"
     view.doneCurrent()
-    rows: list[tuple[str, list[float]]] = []
-    frames = args.frames
+    rows: list[tuple[str, str, list[float]]] = []
 
     # The race on the hills: three walkers, paths growing as in class.
     from desktop_app.model.functions import SURFACES
@@ -120,7 +116,8 @@ def main() -> int:
         GL.glFinish()
         view.doneCurrent()
 
-    rows.append(("3-D frame: paths/balls + render (100×100 lit)", timed(frame_3d, frames)))
+    rows.append(("frame_3d", "3-D frame: paths/balls + render (100×100 lit)",
+                 timed(frame_3d, frames)))
 
     def frame_3d_presented():
         walkers_3d()
@@ -130,7 +127,8 @@ def main() -> int:
         GL.glFinish()
         view.doneCurrent()
 
-    rows.append(("3-D frame + window presents it", timed(frame_3d_presented, frames)))
+    rows.append(("frame_3d_presented", "3-D frame + window presents it",
+                 timed(frame_3d_presented, frames)))
 
     # Lighting a new surface: ours against pyqtgraph's shaded surface item.
     xs, ys, z, colours = tab._grid
@@ -145,8 +143,8 @@ def main() -> int:
     def our_normals():
         geo.vertex_normals(points[:, 0, 0], points[0, :, 1], points[..., 2])
 
-    rows.append(("normals by np.gradient (100×100)", timed(our_normals, frames)))
-    rows.append(("normals + light into vertex colours", timed(our_lighting, frames)))
+    rows.append(("normals", "normals by np.gradient (100×100)", timed(our_normals, frames)))
+    rows.append(("lighting", "normals + light into vertex colours", timed(our_lighting, frames)))
 
     baseline = gl.GLSurfacePlotItem(x=points[:, 0, 0], y=points[0, :, 1],
                                     z=points[..., 2].astype(np.float32), shader="shaded",
@@ -158,7 +156,7 @@ def main() -> int:
         baseline.setData(z=heights[next(counter) % 2])
         baseline.parseMeshData()  # what its next paint does first: the normals
 
-    rows.append(("baseline: GLSurfacePlotItem shaded setData + normals",
+    rows.append(("baseline_lighting", "baseline: GLSurfacePlotItem shaded setData + normals",
                  timed(pyqtgraph_set_data, max(20, frames // 5), warmup=2)))
 
     # parseMeshData() above consumed the "upload me" flags: start the item afresh, or its
@@ -177,8 +175,8 @@ def main() -> int:
         GL.glFinish()
         probe.doneCurrent()
 
-    rows.append(("baseline: … setData + render", timed(pyqtgraph_set_data_render,
-                                                       max(20, frames // 5), warmup=2)))
+    rows.append(("baseline_render", "baseline: … setData + render",
+                 timed(pyqtgraph_set_data_render, max(20, frames // 5), warmup=2)))
     probe.close()
 
     # The top view: paths, balls, arrow and markers, then a paint of the plot.
@@ -203,12 +201,13 @@ def main() -> int:
         top.grab()
 
     tab.reset()
-    rows.append(("top view + paths (3 walkers)", timed(frame_top, frames)))
+    rows.append(("top_3", "top view + paths (3 walkers)", timed(frame_top, frames)))
 
     long_race = {name: True for name in tab.model.settings.hyper}
     tab.restore({"optimizers": {name: {"on": on} for name, on in long_race.items()}})
     tab.model.step(1500)
-    rows.append(("top view + paths (6 walkers, 1500+ steps)", timed(frame_top, frames)))
+    rows.append(("top_6", "top view + paths (6 walkers, 1500+ steps)",
+                 timed(frame_top, frames)))
 
     tab.reset()
 
@@ -220,20 +219,45 @@ def main() -> int:
         for widget in (tab.slices, tab.gradient_info, tab.walkers, tab.narration):
             widget.grab()
 
-    rows.append(("rest of the tab: slices, labels, table, narration", timed(frame_rest, frames)))
+    rows.append(("rest", "rest of the tab: slices, labels, table, narration",
+                 timed(frame_rest, frames)))
 
     fmt = context.format()
-    print(f"\nSurface tab benchmark — {frames} frames per row; OpenGL "
-          f"{fmt.majorVersion()}.{fmt.minorVersion()} on {renderer.decode(errors='replace')}; "
-          f"window 1280×800, 3-D view {view.width()}×{view.height()} px\n")
-    width = max(len(name) for name, _ in rows)
-    print(f"{'what':<{width}}  {'median ms':>9}  {'p95 ms':>7}")
-    print(f"{'-' * width}  {'-' * 9}  {'-' * 7}")
-    for name, samples in rows:
-        median, p95 = percentiles(samples)
-        print(f"{name:<{width}}  {median:9.2f}  {p95:7.2f}")
+    result = {
+        "frames": frames,
+        "gl_version": f"{fmt.majorVersion()}.{fmt.minorVersion()}",
+        "renderer": renderer.decode(errors="replace"),
+        "window": [window.width(), window.height()],
+        "view": [view.width(), view.height()],
+        "rows": [{"key": key, "what": what, "median_ms": percentiles(samples)[0],
+                  "p95_ms": percentiles(samples)[1], "frames": len(samples)}
+                 for key, what, samples in rows],
+    }
     window.close()
     QApplication.processEvents()
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frames", type=int, default=300)
+    args = parser.parse_args()
+    if not os.environ.get("DISPLAY"):
+        print("No DISPLAY: run this under xvfb-run (see the docstring).", file=sys.stderr)
+        return 2
+    result = measure(args.frames)
+    if "error" in result:
+        print(result["error"], file=sys.stderr)
+        return 1
+    view_w, view_h = result["view"]
+    print(f"\nSurface tab benchmark — {args.frames} frames per row; OpenGL "
+          f"{result['gl_version']} on {result['renderer']}; "
+          f"window 1280×800, 3-D view {view_w}×{view_h} px\n")
+    width = max(len(row["what"]) for row in result["rows"])
+    print(f"{'what':<{width}}  {'median ms':>9}  {'p95 ms':>7}")
+    print(f"{'-' * width}  {'-' * 9}  {'-' * 7}")
+    for row in result["rows"]:
+        print(f"{row['what']:<{width}}  {row['median_ms']:9.2f}  {row['p95_ms']:7.2f}")
     return 0
 
 

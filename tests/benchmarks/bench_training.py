@@ -220,8 +220,8 @@ def bench_torch(sizes, batch, X, T, budget):
     torch_optimizer = torch.optim.SGD if OPTIMIZER["name"] == "sgd" else torch.optim.Adam
     opt = torch_optimizer(model.parameters(), lr=LR)
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    xt = torch.from_numpy(X)
-    tt = torch.from_numpy(T)
+    xt = torch.tensor(X)  # a copy: the data set's arrays are read-only
+    tt = torch.tensor(T)
     n = X.shape[0]
     gen = torch.Generator().manual_seed(1)
 
@@ -242,17 +242,56 @@ def _fmt_rate(value) -> str:
     return "n/a" if value is None else f"{value:,.0f}"
 
 
+def measure(budget: float = 1.0, optimizer: str = "adam", configs=CONFIGS, inline: bool = True,
+            on_row=None) -> dict:
+    """Epochs per second for every (sizes, batch) in ``configs``; ``on_row(row)`` sees each
+    row as soon as it is measured (a long run shows progress)."""
+    OPTIMIZER["name"] = optimizer
+    data = datasets.make("xor", 500, 0.0, seed=0)
+    X, T = data.X, data.T
+    rows = []
+    for sizes, batch in configs:
+        row = {
+            "sizes": list(sizes),
+            "batch": batch,
+            "network": bench_network(sizes, batch, X, T, budget),
+            "plain": bench_plain(sizes, batch, X, T, budget),
+            "plain_inline": (bench_plain(sizes, batch, X, T, budget, inline_adam=True)
+                             if inline else None),
+            "torch": bench_torch(sizes, batch, X, T, budget),
+        }
+        rows.append(row)
+        if on_row is not None:
+            on_row(row)
+    return {
+        "points": int(X.shape[0]),
+        "optimizer": optimizer,
+        "budget_s": budget,
+        "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "unset"),
+        "numpy": np.__version__,
+        "torch": None if torch is None else torch.__version__,
+        "rows": rows,
+    }
+
+
+def _ratio(ours, other) -> str:
+    return "n/a" if other is None else f"{ours / other:.2f}"
+
+
+def _print_row(row: dict) -> None:
+    ours = row["network"]
+    name = "-".join(str(s) for s in row["sizes"])
+    print(f"{name:<16} {row['batch']:>5} {_fmt_rate(ours):>10} {_fmt_rate(row['plain']):>10} "
+          f"{_ratio(ours, row['plain']):>6} {_fmt_rate(row['plain_inline']):>10} "
+          f"{_ratio(ours, row['plain_inline']):>6} {_fmt_rate(row['torch']):>10} "
+          f"{_ratio(ours, row['torch']):>6}", flush=True)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short timings (a few seconds)")
     parser.add_argument("--optimizer", choices=("adam", "sgd"), default="adam")
     args = parser.parse_args(argv)
-    OPTIMIZER["name"] = args.optimizer
-    budget = 0.15 if args.quick else 1.0
-
-    data = datasets.make("xor", 500, 0.0, seed=0)
-    X, T = data.X, data.T
-
     header = (f"{'network':<16} {'batch':>5} {'network':>10} {'plain':>10} {'ratio':>6} "
               f"{'plain+adam':>10} {'ratio':>6} {'torch':>10} {'ratio':>6}")
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset")
@@ -260,16 +299,7 @@ def main(argv=None) -> int:
           f"(OPENBLAS_NUM_THREADS={threads}, numpy {np.__version__})")
     print(header)
     print("-" * len(header))
-    for sizes, batch in CONFIGS:
-        ours = bench_network(sizes, batch, X, T, budget)
-        plain = bench_plain(sizes, batch, X, T, budget)
-        inline = bench_plain(sizes, batch, X, T, budget, inline_adam=True)
-        torch_rate = bench_torch(sizes, batch, X, T, budget)
-        torch_ratio = "n/a" if torch_rate is None else f"{ours / torch_rate:.2f}"
-        name = "-".join(str(s) for s in sizes)
-        print(f"{name:<16} {batch:>5} {_fmt_rate(ours):>10} {_fmt_rate(plain):>10} "
-              f"{ours / plain:>6.2f} {_fmt_rate(inline):>10} {ours / inline:>6.2f} "
-              f"{_fmt_rate(torch_rate):>10} {torch_ratio:>6}")
+    measure(0.15 if args.quick else 1.0, args.optimizer, on_row=_print_row)
     return 0
 
 

@@ -167,13 +167,34 @@ MALFORMED_MATHS = [
     ("2 3", "error"),
     ("(x]", "error"),
     ("x^3\u00b2", "error"),
-    ("1/0", "ok"),            # nan, not an exception
-    ("log(0)", "ok"),
-    ("0^-1", "ok"),
-    ("(-1)^0.5", "ok"),
-    ("asin(2)", "ok"),
-    ("tan(pi/2)", "ok"),
-    ("exp(1000)", "ok"),
 ]
 
-HOSTILE = CODE_EXECUTION + DENIAL_OF_SERVICE + CONTROL_AND_UNICODE + MALFORMED_MATHS
+# Valid formulas with no value somewhere: nan or inf, never an exception or a warning.
+DOMAIN_ERRORS = [
+    ("1/0", "ok"),
+    ("1/x", "ok"),
+    ("log(0)", "ok"),
+    ("log(x)", "ok"),
+    ("ln(-x^2)", "ok"),
+    ("log10(x - 5)", "ok"),
+    ("log2(0)", "ok"),
+    ("sqrt(-1)", "ok"),
+    ("sqrt(x)", "ok"),
+    ("0^-1", "ok"),
+    ("0^x", "ok"),
+    ("x^-2", "ok"),
+    ("(-1)^0.5", "ok"),
+    ("x^(1/3)", "ok"),
+    ("asin(2)", "ok"),
+    ("acos(x^2 + 1)", "ok"),
+    ("1/sin(x)", "ok"),
+    ("exp(1000)", "ok"),
+    ("exp(x^300)*exp(-x^300)", "ok"),  # inf · 0
+    ("exp(1000) - exp(1000)", "ok"),  # inf − inf
+    ("x^1000", "ok"),
+    ("sinh(1e15)", "ok"),
+    ("1e15^1e15 / 1e15^1e15", "ok"),  # inf / inf
+]
+
+HOSTILE = (CODE_EXECUTION + DENIAL_OF_SERVICE + CONTROL_AND_UNICODE + MALFORMED_MATHS
+           + DOMAIN_ERRORS)

@@ -2,8 +2,10 @@
 
 import ast
 import builtins
+import contextlib
 import inspect
 import math
+import signal
 import time
 import warnings
 
@@ -23,11 +25,37 @@ from desktop_app.model.expression import (
     parse,
 )
 
-from .hostile_expressions import HOSTILE
+from .hostile_expressions import (
+    CODE_EXECUTION,
+    DENIAL_OF_SERVICE,
+    DOMAIN_ERRORS,
+    HOSTILE,
+    MALFORMED_MATHS,
+)
 
 XS = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
 SAMPLE = np.array([-1.7, -0.6, 0.4, 1.3, 2.9])
 TIME_LIMIT = 1.0   # seconds: a safety bound for "answers at once", not a benchmark
+HANG_LIMIT = 5.0   # seconds: past this an input is interrupted, so a hang fails, not blocks
+
+
+@contextlib.contextmanager
+def interrupted_if_hanging():
+    """Turn a parse or evaluation that never returns into a failure of this one input.
+
+    The timing asserts only run once an answer comes back; a real endless loop would
+    otherwise stall the whole test run.
+    """
+    def hung(_signum, _frame):
+        raise AssertionError(f"no answer after {HANG_LIMIT:g} seconds: the input hangs")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.setitimer(signal.ITIMER_REAL, HANG_LIMIT)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def timed_parse(text, variables=("x",)):
@@ -688,19 +716,32 @@ def test_number_limits():
 def test_hostile_corpus_is_large():
     assert len(HOSTILE) >= 60
     assert {expected for _, expected in HOSTILE} == {"error", "ok"}
+    for kind in (CODE_EXECUTION, DENIAL_OF_SERVICE, MALFORMED_MATHS, DOMAIN_ERRORS):
+        assert len(kind) >= 20
+
+
+@pytest.mark.parametrize("text", [text for text, _ in DOMAIN_ERRORS])
+def test_domain_errors_give_nan_or_inf_somewhere_and_never_warn(text):
+    grid = np.linspace(-3.0, 3.0, 61)   # holds 0, where several of them break
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        values = parse(text)(grid)
+    assert values.dtype == np.float64 and values.shape == grid.shape
+    assert not np.isfinite(values).all()
 
 
 @pytest.mark.parametrize(("text", "expected"), HOSTILE,
                          ids=[f"{i}:{t[:20]!r}" for i, (t, _) in enumerate(HOSTILE)])
 def test_hostile_input(text, expected):
     start = time.perf_counter()
-    try:
-        result = parse(text)
-    except ExpressionError as err:
-        result = err
-    if isinstance(result, Expression):
-        values = result(XS)
-        assert values.shape == XS.shape and values.dtype == np.float64
+    with interrupted_if_hanging():
+        try:
+            result = parse(text)
+        except ExpressionError as err:
+            result = err
+        if isinstance(result, Expression):
+            values = result(XS)
+            assert values.shape == XS.shape and values.dtype == np.float64
     elapsed = time.perf_counter() - start
     assert elapsed < TIME_LIMIT, elapsed
     if expected == "error":
@@ -768,6 +809,11 @@ FORMULA_CHARS = "x y 0123456789.+-*/^()[]eπ²⁻·×−sincoqrtaelgphbdu=,_'"
 
 
 def _answers_safely(text, variables):
+    with interrupted_if_hanging():
+        _answer(text, variables)
+
+
+def _answer(text, variables):
     start = time.perf_counter()
     try:
         expr = parse(text, variables)

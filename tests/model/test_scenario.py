@@ -33,6 +33,7 @@ from desktop_app.model.scenario import (
     validate,
 )
 
+from . import bad_scenarios
 from .bad_scenarios import BAD_FILES, VALID_BYTES, VALID_STATE, valid_document
 
 TIME_LIMIT = 1.0   # seconds: a safety bound for "answers at once", not a benchmark
@@ -320,6 +321,47 @@ def test_every_bad_file_gives_a_clear_scenario_error(tmp_path, case):
         with pytest.raises(ScenarioError) as again:
             loads(case.data)
         assert str(again.value) == str(caught.value)
+
+
+def _named(*names):
+    by_name = {case.name: case for case in BAD_FILES}
+    return [by_name[name] for name in names]
+
+
+def test_the_corpus_holds_every_kind_of_bad_file_the_hardening_issue_lists():
+    # Truncated, wrong types, unknown keys, wrong version, 30 MB, 100,000 nested brackets,
+    # NaN literals and hostile expressions: each kind is in the corpus that every file
+    # test (model and window) runs through.
+    assert len(bad_scenarios.TRUNCATED) >= 5
+    assert all(len(c.data) < len(VALID_BYTES) for c in bad_scenarios.TRUNCATED)
+    assert len(bad_scenarios.WRONG_TYPES) >= 10
+    assert len(bad_scenarios.UNKNOWN_KEYS) >= 5
+    versions = [c for c in bad_scenarios.FORMAT_AND_VERSION if "version" in c.name]
+    assert {"version 0", "version 2", "version as text", "version missing"} <= \
+        {c.name for c in versions}
+    huge = _named("30 MB of whitespace", "a 30 MB string", "a 30 MB sparse file")
+    assert bad_scenarios.HUGE == 30 * 1024 * 1024 and all(c.make for c in huge)
+    deep = _named("100,000 open brackets", "100,000 balanced brackets",
+                  "100,000 nested objects")
+    assert all(c.data.count(b"[") + c.data.count(b"{") >= 100_000 for c in deep)
+    special = _named("NaN literal", "Infinity literal", "-Infinity literal")
+    assert [b"NaN" in special[0].data, b"Infinity" in special[1].data,
+            b"-Infinity" in special[2].data] == [True, True, True]
+    assert len(bad_scenarios.HOSTILE_FORMULAS) >= 5
+    assert any("__import__" in c.data.decode() for c in bad_scenarios.HOSTILE_FORMULAS)
+
+
+def test_thirty_megabytes_of_text_are_refused_without_parsing(monkeypatch):
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("json.loads must not see a text over the size limit")
+    monkeypatch.setattr(scenario.json, "loads", no_parsing)
+    text = " " * (30 * 1024 * 1024 - 2) + "{}"
+    started = time.perf_counter()
+    with pytest.raises(ScenarioError, match=r"the scenario is too big \(31,457,280 characters"):
+        loads(text)
+    with pytest.raises(ScenarioError, match="larger than 1 MB"):
+        loads(text.encode("utf-8"))
+    assert time.perf_counter() - started < TIME_LIMIT
 
 
 def test_the_valid_base_of_the_corpus_loads(tmp_path):

@@ -187,3 +187,15 @@ def test_state_round_trip_moves_the_controls(window):
     assert tab.first_direction.currentData() == -1 and tab.halve_step.isChecked()
     assert tab.state()["function"] == tab.curve.text
     assert tab.state() | {"function": "(x - 1)^2"} == state
+
+
+def test_a_start_where_d_overflows_is_drawn_without_errors(window, qtbot):
+    tab = hot_tab(window)
+    field = tab.findChild(QLineEdit, "function_text")
+    field.clear()
+    qtbot.keyClicks(field, "exp(x) - 2x")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    tab.start.setValue(1000.0)  # exp(1000) is too big for a float: d has no value there
+    tab.plot.repaint()
+    xs, ys = tab.plot.walker.getData()
+    assert len(xs) == len(ys) == 0

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from desktop_app.model import datasets, optimizers
 from desktop_app.model.network import Network
 from desktop_app.model.network_lab import TYPED
+from desktop_app.ui.network_diagram import MAX_WIDTH
 from desktop_app.ui.network_tab import BLEW_UP
 from desktop_app.ui.text_format import number
 
@@ -238,6 +239,14 @@ def test_play_trains_until_converged_and_stops_by_itself(qtbot, window, dataset)
     assert "Converged" in text(tab, "training_status")
     assert window.playback.play_button.text() == "Play"
     assert not tab.timer_active
+
+
+def test_weights_as_large_as_a_float_holds_are_drawn_at_the_widest(window):
+    tab = network_tab(window)
+    huge = np.full_like(tab.lab.net.flat, np.finfo(np.float64).max)
+    huge[::2] *= -1.0  # what a diverged network can be left holding
+    tab.diagram.show_weights(huge)
+    assert {edge.pen().widthF() for edge in tab.diagram.edges} == {MAX_WIDTH}
 
 
 def test_a_huge_learning_rate_blows_up_and_says_so(qtbot, window):

@@ -239,6 +239,16 @@ def _surface(**settings) -> bytes:
     return _doc(tabs={"surface": {"surface": "x^2 + y^2", **settings}})
 
 
+def _network_fit(formula: str) -> bytes:
+    return _doc(tabs={"network": {"task": "fit", "loss": "mse", "dataset": "typed",
+                                  "formula": formula}})
+
+
+def _raw_tabs(tabs: bytes) -> bytes:
+    """A document whose tabs are written by hand (for what json.dumps cannot write)."""
+    return b'{"format": "' + FORMAT.encode() + b'", "version": 1, "tabs": ' + tabs + b"}"
+
+
 UI_CASES = [
     BadFile("surface start is text", "tabs.surface.start: expected a list [...], got text",
             _surface(start="abc")),
@@ -285,6 +295,18 @@ UI_CASES = [
             _surface(optimizers={"gd": {"on": True}})[:-25]),
     BadFile("a network refused by its tab", "tabs.network:",
             _doc(tabs={"network": {"layer_sizes": [2, 3, 1], "weights": [0.5, 0.25]}})),
+    BadFile("code in the network's formula", "tabs.network: '_' at column 1 is not allowed",
+            _network_fit("__import__('os').system('echo hi')")),
+    BadFile("a network formula with no value anywhere", "tabs.network: this function is "
+            "defined at fewer than two points", _network_fit("9^9^9^9")),
+    BadFile("a 10,000-character network formula", "tabs.network: the formula is too long",
+            _network_fit("x+" * 5000)),
+    BadFile("NaN in the network tab", "contains NaN",
+            _raw_tabs(b'{"network": {"learning_rate": NaN}}')),
+    BadFile("Infinity in the digits tab", "contains Infinity",
+            _raw_tabs(b'{"digits": {"learning_rate": Infinity}}')),
+    BadFile("a digits learning rate no control allows", "tabs.digits: the learning rate must "
+            "be a number from 0.0001 to 10", _doc(tabs={"digits": {"learning_rate": 1e300}})),
 ]
 
 

@@ -1,5 +1,6 @@
 """Driving the slope explorer the way a student would: sliders, drags, clicks and buttons."""
 
+import math
 import re
 
 import pytest
@@ -453,3 +454,13 @@ def test_a_walk_into_undefined_ground_is_reported(window, qtbot):
     assert "Stopped" in info and "not defined" in info
     assert re.search(r"x = 0\.5 − 1 · 2 = −1\.5", info)
     assert not tab.can_play()
+
+
+def test_a_walk_from_where_d_overflows_is_drawn_without_errors(window, qtbot):
+    tab = slope_tab(window)
+    assert tab.set_function("exp(x)")
+    tab.findChild(QDoubleSpinBox, "x").setValue(1000.0)  # exp(1000) is too big for a float
+    click(qtbot, tab, "mode_descend")
+    tab.plot.repaint()
+    xs, ys = tab.plot.path_dots.getData()
+    assert all(math.isfinite(v) for v in (*xs, *ys))

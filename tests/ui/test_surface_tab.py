@@ -326,6 +326,16 @@ def test_learning_rate_slider_and_spin_boxes_follow_the_model_both_ways(window, 
     assert tab.model.race.descents["momentum"].optimizer.momentum == 0.5
 
 
+def test_nesterov_momentum_cannot_be_turned_down_to_zero(window, qtbot):
+    tab = surface_tab(window)
+    only(tab, qtbot, "nesterov")
+    spin = child(tab, QDoubleSpinBox, "momentum_nesterov")
+    spin.setValue(spin.minimum())  # Nesterov refuses 0: the lowest the box offers must work
+    assert spin.minimum() > 0
+    assert tab.model.race.descents["nesterov"].optimizer.momentum == spin.minimum()
+    click(qtbot, window, "step")
+
+
 def test_the_timer_runs_only_while_the_tab_is_shown_and_playing(window, qtbot):
     tab = surface_tab(window)
     tab.play()
