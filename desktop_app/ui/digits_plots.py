@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QIcon, QImage, QPainter, QPen, Q
 from PySide6.QtWidgets import QAbstractItemView, QListView
 
 from desktop_app.ui import theme
+from desktop_app.ui.plot_grid import show_grid
 
 DIGITS = tuple(range(10))
 GUESS = theme.HOT
@@ -109,7 +110,7 @@ class ProbabilityPlot(pg.PlotWidget):
         self.setObjectName("probabilities")
         self.setAccessibleName("The network's probability for each digit")
         item = _still_plot(self, "digit")
-        item.showGrid(x=False, y=True, alpha=theme.GRID_ALPHA)
+        show_grid(item, x=False, y=True)
         _digit_ticks(item.getAxis("bottom"))
         item.getAxis("left").setTicks([[(0, "0"), (0.5, "½"), (1, "1")], []])
         item.setXRange(-0.6, 9.6, padding=0)

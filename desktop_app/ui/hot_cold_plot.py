@@ -176,7 +176,10 @@ class HotColdPlot(pg.PlotWidget):
         self.minimum.setData(*(([point[0]], [point[1]]) if point else ([], [])))
 
     def set_view(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
-        self.getPlotItem().getViewBox().setRange(xRange=x_range, yRange=y_range, padding=0)
+        view = self.getPlotItem().getViewBox()
+        if np.allclose(view.viewRange(), [x_range, y_range], rtol=1e-9, atol=0.0):
+            return  # unchanged: setting it again would redraw both axes for nothing
+        view.setRange(xRange=x_range, yRange=y_range, padding=0)
 
     # -- helpers -------------------------------------------------------------------
     def _screen_angle(self, x0: float, y0: float, x1: float, y1: float) -> float | None:

@@ -49,6 +49,10 @@ class HotColdTab(Tab):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._curve_key: tuple | None = None  # what the drawn curve was made from
+        self._curve_ys = np.empty(0)
+        self._log_rows: list[Move] = []  # the moves the log's rows show
+        self._log_look: tuple | None = None
         self.params = HotColdParams(function=CURVES["parabola"].text)
         self.curve: Curve = curve_for(self.params.function)
         self.dark_room = False
@@ -401,9 +405,15 @@ class HotColdTab(Tab):
         lo, hi = min(lo, *xs_seen), max(hi, *xs_seen)
         margin = 0.04 * (hi - lo)
         lo, hi = lo - margin, hi + margin
-        xs = np.linspace(lo, hi, CURVE_SAMPLES)
-        ys = np.asarray(self.curve.f(xs), dtype=float)
-        self.plot.show_curve(xs, ys, visible=not secret)
+        # The curve, its axis and its label change far less often than the moves do: a
+        # frame that redraws them all costs several times one that does not.
+        curve_key = (self.curve.text, lo, hi, secret)
+        if curve_key != self._curve_key:
+            xs = np.linspace(lo, hi, CURVE_SAMPLES)
+            self._curve_ys = np.asarray(self.curve.f(xs), dtype=float)
+            self.plot.show_curve(xs, self._curve_ys, visible=not secret)
+            self._curve_key = curve_key
+        ys = self._curve_ys
         self.plot.show_moves(moves, walker, self.params.start, secret=secret)
         self.function_box.setVisible(not secret)
         self.heading.setText("d(x) = ?   (hidden in the dark room)" if secret
@@ -434,8 +444,17 @@ class HotColdTab(Tab):
 
     def _fill_log(self, moves: list[Move], secret: bool) -> None:
         table = self.move_log
-        table.setRowCount(len(moves))
+        # Rows read differently in the dark room and take the palette's colours.
+        look = (secret, self.dark_room, theme.HOT, theme.COLD)
+        if look != self._log_look:
+            self._log_rows = []
+            self._log_look = look
+        del self._log_rows[len(moves):]
+        if table.rowCount() != len(moves):
+            table.setRowCount(len(moves))
         for row, move in enumerate(moves):
+            if row < len(self._log_rows) and self._log_rows[row] == move:
+                continue  # written already: a long game refills only its new rows
             colour = QColor(theme.HOT if move.hotter else theme.COLD)
             colour.setAlpha(40)
             word = "hotter" if move.hotter else "colder"
@@ -452,6 +471,7 @@ class HotColdTab(Tab):
                 item.setText(text)
                 item.setBackground(colour)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._log_rows[row:row + 1] = [move]
         if moves:
             table.scrollToBottom()
 

@@ -225,7 +225,8 @@ def _scale_item(item, text: float, line: float, marker: float, contrast: bool,
             item.setSymbolSize(size * marker)
             _applied(item, "symbol", size * marker)
         return 1
-    if isinstance(item, pg.PlotCurveItem) and not _inside_data_item(item):
+    if isinstance(item, pg.PlotCurveItem) and not _inside_data_item(item) \
+            and not getattr(item, "is_grid", False):
         pen = _scaled_pen(item, "pen", item.opts.get("pen"), line)
         if pen is not None:
             item.setPen(pen)

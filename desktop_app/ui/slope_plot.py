@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 
 from desktop_app.ui import theme
+from desktop_app.ui.plot_grid import show_grid
 
 SECANT = theme.COLD
 TANGENT = theme.MINIMUM
@@ -40,7 +41,7 @@ def _label(colour: str, scale: float = 1.15, bold: bool = True) -> pg.TextItem:
 
 def _plain_plot(widget: pg.PlotWidget, left: str) -> pg.PlotItem:
     item = widget.getPlotItem()
-    item.showGrid(x=True, y=True, alpha=theme.GRID_ALPHA)
+    show_grid(item)
     item.setLabel("left", left)
     item.setMouseEnabled(x=False, y=False)
     item.hideButtons()

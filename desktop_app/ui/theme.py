@@ -20,11 +20,12 @@ SURFACE_COLORS = ["#5c0a0a", "#a01c1c", "#d9531e", "#f2a541", "#fde9a9", "#fffbe
 
 def style_plot(plot_item, x_label: str = "x", y_label: str = "") -> None:
     """The look every 2-D plot shares: a light grid, labelled axes, no stray buttons."""
-    plot_item.showGrid(x=True, y=True, alpha=GRID_ALPHA)
+    from desktop_app.ui.plot_grid import show_grid
+
     for name in ("left", "bottom"):
-        # Grid lines are repainted with every frame; the finest tick level tripled
-        # the paint time of a plot while adding little a class can read.
+        # The finest tick level adds little a class can read.
         plot_item.getAxis(name).setStyle(maxTickLevel=1)
+    show_grid(plot_item)
     plot_item.setLabel("bottom", x_label)
     plot_item.setLabel("left", y_label)
     plot_item.hideButtons()
