@@ -329,6 +329,10 @@ def make(name: str, n: int = 200, noise: float = 0.0, seed: int = 0) -> Dataset:
     return generator(rng, n, noise)
 
 
+#: The largest target a typed 1-D function may reach (in absolute value).
+TARGET_LIMIT = 1e6
+
+
 def make_from_text(text: str, n: int = 200, noise: float = 0.0, seed: int = 0,
                    bounds=(-3.0, 3.0)) -> Dataset:
     """A 1-D regression set on a formula in x typed by the student.
@@ -350,6 +354,14 @@ def make_from_text(text: str, n: int = 200, noise: float = 0.0, seed: int = 0,
     if len(data) < 2:
         raise expression.ExpressionError(
             f"this function is defined at fewer than two points between {lo:g} and {hi:g}"
+        )
+    top = float(np.max(np.abs(data.T)))
+    if top > TARGET_LIMIT:
+        # Squared errors of such targets overflow before any learning rate could help.
+        raise expression.ExpressionError(
+            f"this function reaches {top:.3g} between {lo:g} and {hi:g}, too large for "
+            f"a network to fit; keep its values within ±{TARGET_LIMIT:,.0f} (divide it by "
+            "a large number, or pick a narrower formula)"
         )
     return data
 

@@ -240,3 +240,11 @@ def test_one_hot():
     assert datasets.one_hot(np.array([2, 0]), 3).tolist() == [[0, 0, 1], [1, 0, 0]]
     with pytest.raises(ValueError):
         datasets.one_hot(np.array([3]), 3)
+
+
+def test_a_typed_function_with_huge_values_is_refused_in_plain_words():
+    with pytest.raises(expression.ExpressionError, match="too large for a network to fit"):
+        datasets.make_from_text("x^1000")
+    with pytest.raises(expression.ExpressionError, match="within ±1,000,000"):
+        datasets.make_from_text("exp(x^2) * 1000")  # 8.1 million at x = ±3
+    assert len(datasets.make_from_text("exp(x^2)")) == 200  # 8,103 at most: fine
