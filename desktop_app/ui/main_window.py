@@ -96,6 +96,7 @@ class _TabSlot(QWidget):
     def hold(self, page: Tab) -> None:
         self.page = page
         self.layout().removeWidget(self.note)
+        self.note.hide()  # deleted later; until then it would show through gaps in the tab
         self.note.deleteLater()
         self.layout().addWidget(page)
         if self.isVisible():

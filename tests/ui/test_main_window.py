@@ -88,3 +88,65 @@ def test_an_unexpected_error_shows_a_dialog_is_logged_and_the_app_goes_on(window
     tab = window.current_tab()
     tab.step()
     assert tab.game.moves == 1
+
+
+# -- opening: the frame first, each tab on first show ----------------------------------------
+
+
+def test_the_tab_list_names_each_tab_as_the_tab_itself_does(window):
+    for spec, page in zip(TABS, window.tab_pages, strict=True):
+        assert (spec.key, spec.title) == (page.key, page.title)
+        assert window.tabs.tabText(TABS.index(spec)) == page.title
+
+
+def test_the_frame_shows_first_and_each_tab_is_built_when_first_shown(qtbot):
+    from desktop_app.app import application, build_frame
+
+    application()
+    QSettings().clear()
+    window = build_frame([])
+    qtbot.addWidget(window)
+    assert window.built_pages() == []  # nothing heavy before the first paint
+    window.show()
+    qtbot.waitUntil(lambda: window.lesson_if_built() is not None)  # after the first paint
+    first = window.tabs.currentWidget()
+    assert [p.key for p in window.built_pages()] == [TABS[0].key]
+    assert first.page.isVisible() and first.note.isHidden()
+    assert window.playback.isVisible()
+    window.show_tab("slope")  # a click on the tab builds it there and then
+    assert [p.key for p in window.built_pages()] == ["hot", "slope"]
+    assert window.current_tab().isVisible()
+    window.set_presenter(True)
+    digits = window.tab_by_key("digits")  # built late: it takes the window's look at once
+    assert digits.presenter and digits.text_scale > 1.0
+    window.set_presenter(False)
+
+
+def test_the_first_paint_needs_neither_pyqtgraph_nor_numpy(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    child = """
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from desktop_app.app import application, build_frame
+app = application()
+window = build_frame([])
+class Spy(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and obj is window:
+            print(sorted(m for m in ("pyqtgraph", "numpy", "superqt") if m in sys.modules))
+            window.removeEventFilter(self)
+            QTimer.singleShot(0, app.quit)
+        return False
+spy = Spy()
+window.installEventFilter(spy)
+window.show()
+app.exec()
+"""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
