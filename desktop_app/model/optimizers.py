@@ -230,7 +230,7 @@ class Optimizer:
         self._spec: tuple | None = None
         self._state: list[State | None] | None = None
         self._scratch: np.ndarray | None = None
-        self.last_explanation: list[str] = []
+        self.last_explanation = []
 
     def hyperparameters(self) -> dict:
         return {"lr": self.lr}
@@ -263,12 +263,17 @@ class Optimizer:
                 p_new, state_new = self._update(p, g, state, t)
                 new_ps.append(p_new)
                 new_states.append(state_new)
-            explanation = self._explain_all(ps, gs, old_states, new_states, new_ps, t)
         # Commit only now: a rejected call above leaves the optimizer as it was.
         self.t = t
         self._spec = spec
         self._state = new_states
-        self.last_explanation = explanation
+        # Written out only when someone reads it: a race steps many times per frame and
+        # shows one explanation.
+        if sum(p.size for p in ps) <= _EXPLAIN_MAX:
+            self._explain_inputs = ([p.copy() for p in ps], gs, old_states, new_states,
+                                    new_ps, t)
+        else:
+            self.last_explanation = []
         return _rebuild(params, iter(new_ps))
 
     def step_in_place(self, p: np.ndarray, grad: np.ndarray) -> None:
@@ -296,8 +301,8 @@ class Optimizer:
         self.t = t
         self._spec = spec
         self._state = [state]
-        if self.last_explanation:
-            self.last_explanation = []
+        self._explain_inputs = None
+        self._explanation = []
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
@@ -319,6 +324,22 @@ class Optimizer:
     def _explain(self, name: str, p: float, g: float, old: dict | None, new: dict,
                  p_new: float, t: int) -> list[str]:
         raise NotImplementedError
+
+    @property
+    def last_explanation(self) -> list[str]:
+        """The last step's arithmetic with its numbers, one line per equation ([] for more
+        than two numbers)."""
+        pending = self._explain_inputs
+        if pending is not None:
+            with np.errstate(all="ignore"):
+                self._explanation = self._explain_all(*pending)
+            self._explain_inputs = None
+        return self._explanation
+
+    @last_explanation.setter
+    def last_explanation(self, lines: list[str]) -> None:
+        self._explain_inputs = None
+        self._explanation = list(lines)
 
     def _explain_all(self, ps, gs, old_states, new_states, new_ps, t) -> list[str]:
         total = sum(p.size for p in ps)

@@ -36,6 +36,7 @@ class GridLines:
                 item.setZValue(-1000)  # under everything the plot shows
                 view.addItem(item, ignoreBounds=True)
                 self.items[(name, level)] = item
+        self._drawn_for: tuple | None = None  # the range and size the lines were drawn for
         view.sigRangeChanged.connect(self.update)
         view.sigResized.connect(self.update)
         self.update()
@@ -44,6 +45,11 @@ class GridLines:
         view = self.plot_item.getViewBox()
         (x0, x1), (y0, y1) = view.viewRange()
         spans = {"bottom": (x0, x1, view.width()), "left": (y0, y1, view.height())}
+        # Lines across x depend on the y range too, and the other way round.
+        key = ((x0, x1), (y0, y1), view.width(), view.height())
+        if key == self._drawn_for:
+            return
+        self._drawn_for = key
         for name in self.axes:
             low, high, pixels = spans[name]
             levels = self._levels(name, low, high, pixels)

@@ -17,7 +17,7 @@ from functools import partial
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -65,7 +65,7 @@ from desktop_app.model.surface_race import (
 from desktop_app.ui import theme
 from desktop_app.ui.formula_entry import TYPED, FormulaEntry
 from desktop_app.ui.scenario_schemas import SURFACE_SCHEMA
-from desktop_app.ui.surface_slices import SlicesPanel
+from desktop_app.ui.surface_slices import QuietLabel, SlicesPanel
 from desktop_app.ui.surface_top import TopView
 from desktop_app.ui.tab import Tab
 from desktop_app.ui.text_format import formula, number
@@ -145,6 +145,11 @@ class SurfaceTab(Tab):
         self._box: geo.Box | None = None
         self._dense: dict[str, list] = {}
         self._from_timer = False
+        # What the last frame drew, so a frame redoes only what changed: Qt redraws (and
+        # relays out) whatever is handed the same data or text again.
+        self._thinned: dict[str, tuple] = {}
+        self._drawn_point: tuple | None = None
+        self._narrated: str | None = None
 
         self.top = TopView(theme.OPTIMIZER_COLORS)
         self.top.clicked.connect(self._on_view_clicked)
@@ -285,7 +290,7 @@ class SurfaceTab(Tab):
         self.hover_info.setObjectName("hover_info")
         self.hover_info.setWordWrap(True)
         self.hover_info.setStyleSheet("color: #444444;")
-        where_layout.addWidget(self.gradient_info)
+        where_layout.addWidget(QuietLabel(self.gradient_info))
         where_layout.addWidget(self.hover_info)
         column.addWidget(where)
 
@@ -666,10 +671,7 @@ class SurfaceTab(Tab):
         cell = max(x1 - x0, y1 - y0) / THIN_CELLS
         if race is not None:
             for name, descent in race.descents.items():
-                path = geo.clip_path(descent.path, bounds, margin=0.02)
-                path = geo.thin_path(path, cell)
-                head = (float(path[-1, 0]), float(path[-1, 1])) if len(path) else None
-                top[name] = (path, head)
+                top[name] = self._thin_path(name, descent, bounds, cell)
                 if self.view3d is not None:
                     three[name] = self._path_3d(name, descent)
         self.top.set_walkers(top)
@@ -677,6 +679,18 @@ class SurfaceTab(Tab):
         if self.view3d is not None:
             self.view3d.set_walkers(three)
             self.view3d.set_start(self._view_point(self.model.start))
+
+    def _thin_path(self, name: str, descent, bounds, cell: float) -> tuple:
+        """The top view's (path, head) of a walker; the same objects while it stands still."""
+        key = (descent, len(descent.path), bounds, cell)
+        kept = self._thinned.get(name)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        path = geo.clip_path(descent.path, bounds, margin=0.02)
+        path = geo.thin_path(path, cell)
+        head = (float(path[-1, 0]), float(path[-1, 1])) if len(path) else None
+        self._thinned[name] = (key, (path, head))
+        return path, head
 
     def _view_point(self, point) -> np.ndarray | None:
         (x0, x1), (y0, y1) = self.model.surface.bounds
@@ -729,6 +743,10 @@ class SurfaceTab(Tab):
             where = "At the start"
         else:
             where = f"At {TITLES[next(iter(model.race.descents))]}'s point"
+        drawn = (model.surface, float(x), float(y), where)
+        if drawn == self._drawn_point:
+            return
+        self._drawn_point = drawn
         self.gradient_info.setText(
             f"{where} ({number(x)}, {number(y)}), f = {number(z)}:<br>"
             f"<b>∂f/∂x = {number(gx)}</b>, &nbsp; <b>∂f/∂y = {number(gy)}</b><br>"
@@ -774,13 +792,15 @@ class SurfaceTab(Tab):
             if first.data(Qt.ItemDataRole.UserRole) != name:
                 first.setData(Qt.ItemDataRole.UserRole, name)
                 first.setIcon(_colour_icon(theme.OPTIMIZER_COLORS[name]))
-            tint = QColor({CONVERGED: "#1b9e77", DIVERGED: theme.ERROR_TEXT}.get(
-                descent.reason, theme.FOREGROUND))
-            table.item(row, 3).setForeground(tint)
+            tint = QBrush(QColor({CONVERGED: "#1b9e77", DIVERGED: theme.ERROR_TEXT}.get(
+                descent.reason, theme.FOREGROUND)))
+            if table.item(row, 3).foreground() != tint:
+                table.item(row, 3).setForeground(tint)
 
     def _narrate(self) -> None:
         race = self.model.race
         if race is None:
+            self._narrated = None
             self.narration.setPlainText(self.model.problem)
             return
         parts = []
@@ -801,7 +821,21 @@ class SurfaceTab(Tab):
                 if descent.done:
                     lines.append(f"  → {self._ending(descent)}")
                 parts.append(self._block(name, lines))
-        self.narration.setHtml("".join(parts))
+        self._show_narration("".join(parts))
+
+    def _show_narration(self, text: str) -> None:
+        if text == self._narrated:
+            return
+        self._narrated = text
+        bar = self.narration.verticalScrollBar()
+        if not bar.isVisible():
+            self.narration.setHtml(text)
+            return
+        # setHtml briefly empties the box: its scroll bar would vanish and come back,
+        # laying the text out three times. Held on, it stays if the new text needs it.
+        self.narration.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.narration.setHtml(text)
+        self.narration.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
     @staticmethod
     def _block(name: str, lines: list[str]) -> str:

@@ -69,6 +69,10 @@ class TopView(pg.PlotWidget):
         self.arrow_label.setFont(label_font)
         item.addItem(self.arrow_label)
         self._arrow: tuple[float, float, float, float] | None = None
+        self._arrow_angle: float | None = None
+        # What each item was last given: the same data handed again is redrawn all the same.
+        self._walkers: dict[str, tuple] = {}
+        self._start: tuple[float, float] | None = None
 
         self.halos: dict[str, pg.PlotCurveItem] = {}
         self.paths: dict[str, pg.PlotCurveItem] = {}
@@ -123,6 +127,10 @@ class TopView(pg.PlotWidget):
         """Per walker name: its path (k, 2) already clipped to the picture, and its head."""
         for name in self.paths:
             path, head = walkers.get(name, (None, None))
+            drawn = self._walkers.get(name)
+            if drawn is not None and drawn[0] is path and drawn[1] == head:
+                continue
+            self._walkers[name] = (path, head)
             shown = path is not None and len(path) >= 2
             if shown:
                 self.halos[name].setData(path[:, 0], path[:, 1])
@@ -134,7 +142,10 @@ class TopView(pg.PlotWidget):
             self.balls[name].setVisible(head is not None)
 
     def set_start(self, point: tuple[float, float]) -> None:
-        self.start.setData([point[0]], [point[1]])
+        point = (point[0], point[1])
+        if point != self._start:
+            self._start = point
+            self.start.setData([point[0]], [point[1]])
 
     def set_hover(self, point: tuple[float, float] | None) -> None:
         self.hover.setData(*(([point[0]], [point[1]]) if point is not None else ([], [])))
@@ -147,7 +158,10 @@ class TopView(pg.PlotWidget):
         if not shown:
             self._arrow = None
             return
-        self._arrow = (tail[0], tail[1], tip[0], tip[1])
+        arrow = (tail[0], tail[1], tip[0], tip[1])
+        if arrow == self._arrow:
+            return
+        self._arrow = arrow
         self.arrow_shaft.setData([tail[0], tip[0]], [tail[1], tip[1]])
         self.arrow_head.setPos(tip[0], tip[1])
         # The label sits a little beyond the tip.
@@ -168,7 +182,10 @@ class TopView(pg.PlotWidget):
         dx, dy = p1.x() - p0.x(), p1.y() - p0.y()
         if dx == 0 and dy == 0:
             return
-        self.arrow_head.setStyle(angle=math.degrees(math.atan2(-dy, -dx)))
+        angle = math.degrees(math.atan2(-dy, -dx))
+        if angle != self._arrow_angle:  # a new angle rebuilds the head's outline
+            self._arrow_angle = angle
+            self.arrow_head.setStyle(angle=angle)
 
     def _view_point(self, scene_pos) -> tuple[float, float] | None:
         if not self.view_box.sceneBoundingRect().contains(scene_pos):
