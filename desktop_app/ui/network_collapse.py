@@ -94,20 +94,25 @@ class CollapsePanel(QGroupBox):
         layout.addWidget(self.difference)
         layout.addWidget(self.plot, 1)
 
+    def _set_across(self, label: str) -> None:
+        # Setting an axis label, even the same one, lays the axis out and paints it again.
+        axis = self.plot.getPlotItem().getAxis("bottom")
+        if axis.labelText != label or not axis.label.isVisible():
+            self.plot.getPlotItem().setLabel("bottom", label)
+
     def show_report(self, report: Collapse, input_names, xs: np.ndarray | None,
                     example_count: int) -> None:
         """``xs``: the 1-D inputs to plot against (None: sort the examples by the output)."""
         self.report = report
-        item = self.plot.getPlotItem()
         outputs = np.nan_to_num(report.network_outputs)
         if xs is None:
             order = np.argsort(outputs, kind="stable")
             across = np.arange(outputs.size, dtype=np.float64)
-            item.setLabel("bottom", "example (sorted by the network's answer)")
+            self._set_across("example (sorted by the network's answer)")
         else:
             order = np.argsort(xs, kind="stable")
             across = np.asarray(xs, dtype=np.float64)[order]
-            item.setLabel("bottom", "x")
+            self._set_across("x")
         self.network_line.setData(across, outputs[order])
         self.make_linear.setVisible(not report.collapses)
         key = (f"<span style='color:{NETWORK_LINE}'>blue line</span>: the network; "

@@ -82,18 +82,29 @@ class EdgeItem(QGraphicsLineItem):
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setZValue(0)
+        self._shape_key: tuple | None = None
+        self._shape = QPainterPath()
+        self._bounds = QRectF()
 
     def shape(self) -> QPainterPath:
-        path = QPainterPath()
+        # Qt asks for the shape and its bounds many times per paint: stroke it only when
+        # the line or its width changed.
         line = self.line()
-        path.moveTo(line.p1())
-        path.lineTo(line.p2())
-        stroker = QPainterPathStroker()
-        stroker.setWidth(max(CLICK_WIDTH, self.pen().widthF()))
-        return stroker.createStroke(path)
+        key = (line.x1(), line.y1(), line.x2(), line.y2(), self.pen().widthF())
+        if key != self._shape_key:
+            path = QPainterPath()
+            path.moveTo(line.p1())
+            path.lineTo(line.p2())
+            stroker = QPainterPathStroker()
+            stroker.setWidth(max(CLICK_WIDTH, key[4]))
+            self._shape = stroker.createStroke(path)
+            self._bounds = self._shape.boundingRect()
+            self._shape_key = key
+        return self._shape
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt name)
-        return self.shape().boundingRect()
+        self.shape()
+        return self._bounds
 
     def hoverEnterEvent(self, event) -> None:  # noqa: N802
         self.diagram.hover_weight(self.index, self.name)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from desktop_app.model.network_lab import Landscape
 from desktop_app.ui import theme
-from desktop_app.ui.network_plots import cache_axes
+from desktop_app.ui.network_plots import Isocurve, cache_axes
 from desktop_app.ui.text_format import number
 
 CONTOURS = 8
@@ -97,8 +97,8 @@ class LandscapePanel(QWidget):
         item.addItem(self.image)
         self.contours = []
         for _ in range(CONTOURS):
-            iso = pg.IsocurveItem(level=0.0, pen=pg.mkPen(255, 255, 255, 120, width=1),
-                                  axisOrder="col-major")
+            iso = Isocurve(level=0.0, pen=pg.mkPen(255, 255, 255, 120, width=1),
+                           axisOrder="col-major")
             iso.setParentItem(self.image)
             self.contours.append(iso)
         self.path_halo = item.plot(pen=pg.mkPen("w", width=4))

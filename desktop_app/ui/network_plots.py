@@ -17,6 +17,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import QGraphicsItem
 
 from desktop_app.ui import theme
@@ -89,6 +90,109 @@ def thin(xs: np.ndarray, ys: np.ndarray, limit: int = MAX_CURVE_POINTS):
     return xs[keep], ys[keep]
 
 
+# Marching squares as pyqtgraph's ``functions.isocurve(connected=True, extendToEdge=True)``
+# gives it, point for point, but with the cells worked out as arrays: pyqtgraph visits the
+# 64 × 64 cells one by one in Python, which cost more than the rest of a frame together.
+#: The cell edges (0 left, 1 bottom, 2 right, 3 top) each cell case joins, in pairs.
+_SIDES = ((), (0, 1), (1, 2), (0, 2), (0, 3), (1, 3), (0, 1, 2, 3), (2, 3), (2, 3),
+          (0, 1, 2, 3), (1, 3), (0, 3), (0, 2), (1, 2), (0, 1), ())
+_PAIRS = np.full((16, 2, 2), -1, dtype=np.intp)
+for _case, _sides in enumerate(_SIDES):
+    for _k in range(0, len(_sides), 2):
+        _PAIRS[_case, _k // 2] = _sides[_k:_k + 2]
+#: The two corners (x, y offsets in the cell) at the ends of each cell edge.
+_EDGE_ENDS = np.array([[(0, 1), (0, 0)], [(0, 0), (1, 0)], [(1, 0), (1, 1)],
+                       [(1, 1), (0, 1)]], dtype=np.intp)
+
+
+def isocurve_lines(data: np.ndarray, level: float) -> list[np.ndarray]:
+    """The lines where ``data`` (indexed [x, y]) crosses ``level``, each an (N, 2) array
+    of x, y in the image's pixel coordinates, reaching the edges of the data."""
+    nx, ny = data.shape
+    d = np.empty((nx + 2, ny + 2), dtype=np.float64)
+    d[1:-1, 1:-1] = data
+    d[0, 1:-1] = data[0]
+    d[-1, 1:-1] = data[-1]
+    d[1:-1, 0] = data[:, 0]
+    d[1:-1, -1] = data[:, -1]
+    d[0, 0] = d[0, 1]
+    d[0, -1] = d[1, -1]
+    d[-1, 0] = d[-1, 1]
+    d[-1, -1] = d[-1, -2]
+    below = (d < level).astype(np.uint8)
+    case = below[:-1, :-1] + 2 * below[1:, :-1] + 4 * below[:-1, 1:] + 8 * below[1:, 1:]
+    pairs = _PAIRS[case]
+    ci, cj, slot = np.nonzero(pairs[:, :, :, 0] >= 0)
+    if ci.size == 0:
+        return []
+    edges = pairs[ci, cj, slot]
+    p1, p2 = _EDGE_ENDS[edges, 0], _EDGE_ENDS[edges, 1]
+    i, j = ci[:, None], cj[:, None]
+    v1 = d[i + p1[..., 0], j + p1[..., 1]]
+    v2 = d[i + p2[..., 0], j + p2[..., 1]]
+    f = (level - v1) / (v2 - v1)
+    fi = 1.0 - f
+    x = np.minimum(nx, np.maximum(0, p1[..., 0] * fi + p2[..., 0] * f + i + 0.5 - 1))
+    y = np.minimum(ny, np.maximum(0, p1[..., 1] * fi + p2[..., 1] * f + j + 0.5 - 1))
+    # A crossing is named by the grid edge it lies on; neighbouring cells share it.
+    keys = ((edges % 2 * (nx + 2) + i + (edges == 2)) * (ny + 2) + j + (edges == 3))
+    return [np.column_stack([x.ravel()[line], y.ravel()[line]])
+            for line in _chain(keys.ravel().tolist())]
+
+
+def _chain(keys: list[int]) -> list[list[int]]:
+    """Join segments (points 2s and 2s + 1 of ``keys``) that share a crossing into lines,
+    as point numbers; lines and their directions come out in pyqtgraph's order."""
+    ends: dict[int, list[int]] = {}
+    for point, key in enumerate(keys):
+        ends.setdefault(key, []).append(point)
+    lines, used = [], set()
+    for start, first in ends.items():
+        if start in used:
+            continue
+        halves = []
+        for point in first:
+            half = [point, point ^ 1]
+            before, here = start, keys[point ^ 1]
+            looped = False
+            while here != start:
+                step = None
+                for other in ends[here]:
+                    if keys[other ^ 1] != before:
+                        step = other ^ 1
+                used.add(here)
+                if step is None:
+                    break
+                half.append(step)
+                before, here = here, keys[step]
+            else:
+                looped = True
+            halves.append(half)
+            if looped:
+                break
+        lines.append(halves[1][1:][::-1] + halves[0] if len(halves) == 2 else halves[0])
+    return lines
+
+
+class Isocurve(pg.IsocurveItem):
+    """pyqtgraph's isocurve item (same path, same pen, same presenter scaling), with the
+    path worked out by ``isocurve_lines``."""
+
+    def generatePath(self) -> None:  # noqa: N802 (pyqtgraph name)
+        if self.data is None:
+            self.path = None
+            return
+        data = self.data.T if self.axisOrder == "row-major" else self.data
+        path = QPainterPath()
+        # moveTo / lineTo as pyqtgraph calls them: Qt drops a lineTo that does not move.
+        for line in isocurve_lines(np.asarray(data, dtype=np.float64), self.level):
+            (x0, y0), *rest = line.tolist()
+            path.moveTo(x0, y0)
+            for x, y in rest:
+                path.lineTo(x, y)
+        self.path = path
+
+
 class DataPlot(pg.PlotWidget):
     """The examples and the network's answer. ``set_mode`` picks which items show."""
 
@@ -105,12 +209,13 @@ class DataPlot(pg.PlotWidget):
         item.setMouseEnabled(x=False, y=False)
         item.getViewBox().disableAutoRange()
         self.mode = ""
+        self._image_bounds = None
 
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(BACKGROUND_LUT)
         self.image.setZValue(-10)
         item.addItem(self.image)
-        self.boundary = pg.IsocurveItem(level=0.0, pen=pg.mkPen("#444444", width=1.5),
+        self.boundary = Isocurve(level=0.0, pen=pg.mkPen("#444444", width=1.5),
                                         axisOrder="row-major")
         self.boundary.setParentItem(self.image)
 
@@ -127,6 +232,9 @@ class DataPlot(pg.PlotWidget):
                                               pen=pg.mkPen("#111111", width=1.4))
         self.test_points.setZValue(6)
         item.addItem(self.test_points)
+        # The examples stay put while the picture under them changes on every frame.
+        for points in (self.train_points, self.test_points):
+            points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.scene().sigMouseClicked.connect(self._on_click)
 
     # -- modes -----------------------------------------------------------------------------
@@ -161,11 +269,15 @@ class DataPlot(pg.PlotWidget):
     # -- 2-D tasks -------------------------------------------------------------------------
     def show_heatmap(self, values: np.ndarray, bounds, levels: tuple[float, float]) -> None:
         """``values``: rows of y from the bottom; ``bounds`` ((x0, x1), (y0, y1))."""
-        (x0, x1), (y0, y1) = bounds
-        self.image.setImage(finite(values), autoLevels=False, levels=levels)
-        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        values = finite(values)
+        self.image.setImage(values, autoLevels=False, levels=levels)
+        # Placing the image again moves nothing but still repaints what it covers.
+        if bounds != self._image_bounds:
+            (x0, x1), (y0, y1) = bounds
+            self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+            self._image_bounds = bounds
         if self.boundary.isVisible():
-            self.boundary.setData(finite(values))
+            self.boundary.setData(values)
 
     def show_points(self, train_xy: np.ndarray, train_brushes, test_xy: np.ndarray,
                     test_brushes) -> None:
@@ -227,6 +339,9 @@ class LossPlot(pg.PlotWidget):
         self.train = item.plot(pen=pg.mkPen(TRAIN_LOSS, width=2), name="training")
         self.test = item.plot(pen=pg.mkPen(TEST_LOSS, width=2, style=Qt.PenStyle.DashLine),
                               name="test")
+        # The plot is painted again far more often than the curves change.
+        for curve in (self.train, self.test):
+            curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._x_max = 0.0
         self._y_range = (math.inf, -math.inf)
         self._shown = 0

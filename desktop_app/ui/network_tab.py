@@ -595,23 +595,25 @@ class NetworkTab(Tab):
         """
         lab = self.lab
         self._frame += 1
+        # The slower parts take turns on different frames, so that no frame does them all
+        # at once: one frame that long is a visible stutter, spread out it is not.
+        phase = self._frame % PICTURE_EVERY
         medium = full or self._frame % LOSS_EVERY == 0
-        slow = full or self._frame % PICTURE_EVERY == 0
         self._draw_answer(full or medium)
         if medium:
             self.loss_plot.show_history(*lab.history())
             if self.landscape_panel.isVisible():
                 self.landscape_panel.show_path(lab.path(*self.landscape_panel.pick()))
             self._show_stats()
-        if slow:
+        if full or phase == 1:
             self.diagram.show_weights(lab.net.flat)
-            if not lab.diverged:
-                res = PICTURE_1D if lab.n_inputs == 1 else PICTURE
-                self.diagram.show_pictures(lab.pictures(res))
-            if full or self.collapse_panel.isVisible():
-                self._show_collapse()
             self._refresh_hover()
             self._show_status()
+        if (full or phase == 2) and not lab.diverged:
+            res = PICTURE_1D if lab.n_inputs == 1 else PICTURE
+            self.diagram.show_pictures(lab.pictures(res))
+        if full or (phase == 4 and self.collapse_panel.isVisible()):
+            self._show_collapse()
 
     def _draw_answer(self, with_numbers: bool) -> None:
         """The network's answer on the data picture (every frame)."""

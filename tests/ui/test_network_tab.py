@@ -539,3 +539,33 @@ def test_restore_keeps_added_points(qtbot, window):
     tab.restore(saved)
     assert len(tab.lab.train) == n + 1
     assert math.isclose(tab.lab.train.T[-1, 0], 1.0)
+
+
+def _path_points(path):
+    return [(path.elementAt(k).type, path.elementAt(k).x, path.elementAt(k).y)
+            for k in range(path.elementCount())]
+
+
+@pytest.mark.parametrize("shape", ["circle", "waves", "noise", "step", "diagonal", "flat"])
+def test_the_decision_boundary_is_the_path_pyqtgraph_draws(qapp, shape):
+    """Same contour, point for point, as pyqtgraph's own isocurve item."""
+    import pyqtgraph as pg
+
+    from desktop_app.ui.network_plots import Isocurve
+
+    y, x = np.mgrid[-1:1:64j, -1:1:64j]
+    rng = np.random.default_rng(3)
+    data = {
+        "circle": x**2 + y**2 - 0.5,
+        "waves": np.sin(5 * x) * np.cos(4 * y) + 0.1 * rng.standard_normal(x.shape),
+        "noise": rng.standard_normal((17, 23)),
+        "step": np.sign(x),
+        "diagonal": np.tanh(3 * (x + y)),  # crossings exactly on grid points
+        "flat": np.zeros(x.shape),
+    }[shape]
+    for order in ("row-major", "col-major"):
+        theirs = pg.IsocurveItem(data, level=0.0, axisOrder=order)
+        ours = Isocurve(data, level=0.0, axisOrder=order)
+        theirs.generatePath()
+        ours.generatePath()
+        assert _path_points(ours.path) == _path_points(theirs.path)
