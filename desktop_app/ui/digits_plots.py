@@ -55,13 +55,25 @@ def _still_plot(widget: pg.PlotWidget, x_label: str = "", y_label: str = "") -> 
     return item
 
 
-def _put_text(item: pg.TextItem, text: str, colour: str) -> None:
+def _put_text(item: pg.TextItem, text: str, colour: str) -> bool:
     """Give a TextItem new words and colour, touching it only when they change (setting
-    either makes pyqtgraph lay the text out again, which adds up over 100 numbers)."""
-    if getattr(item, "_shown", None) != (text, colour):
-        item._shown = (text, colour)
-        item.setText(text)
-        item.setColor(colour)
+    either makes pyqtgraph lay the text out again, which adds up over 100 numbers).
+    Returns whether they changed."""
+    if getattr(item, "_shown", None) == (text, colour):
+        return False
+    item._shown = (text, colour)
+    item.setText(text)
+    item.setColor(colour)
+    return True
+
+
+def _put_place(item: pg.TextItem, anchor: tuple[float, float], x: float, y: float) -> None:
+    """Anchor and place a TextItem, touching it only when they change (a new anchor lays
+    the text out again)."""
+    if getattr(item, "_placed", None) != (anchor, x, y):
+        item._placed = (anchor, x, y)
+        item.setAnchor(anchor)
+        item.setPos(x, y)
 
 
 def _cell_texts_fit(widget: pg.PlotWidget, texts: list, widest: str) -> bool:
@@ -83,19 +95,26 @@ class _CellNumbers:
 
     texts: list
     widest = "16"
+    _fits = True
 
     def _watch_size(self) -> None:
         self.getPlotItem().getViewBox().sigResized.connect(self.fit_texts)
 
     def fit_texts(self, *_args) -> None:
-        fits = _cell_texts_fit(self, self.texts, self.widest)
+        self._fits = _cell_texts_fit(self, self.texts, self.widest)
         for text in self.texts:
-            if text.isVisible() != fits:
-                text.setVisible(fits)
+            self._show_cell(text)
+
+    def _show_cell(self, text: pg.TextItem) -> None:
+        # An empty square's text stays hidden: it shows nothing, yet painting the empty
+        # texts of a mostly empty matrix took most of its frame.
+        on = self._fits and bool(text.toPlainText())
+        if text.isVisible() != on:
+            text.setVisible(on)
 
     @property
     def numbers_shown(self) -> bool:
-        return bool(self.texts) and self.texts[0].isVisible()
+        return bool(self.texts) and self._fits
 
 
 def _digit_ticks(axis: pg.AxisItem) -> None:
@@ -116,6 +135,7 @@ class ProbabilityPlot(pg.PlotWidget):
         item.setXRange(-0.6, 9.6, padding=0)
         item.setYRange(0.0, 1.08, padding=0)
         self._heights = np.zeros(10)
+        self._shown: tuple | None = None
         self.bars = pg.BarGraphItem(x=np.arange(10), height=self._heights, width=0.72,
                                     brushes=[pg.mkBrush(OTHER)] * 10, pen=pg.mkPen(None))
         item.addItem(self.bars)
@@ -134,8 +154,12 @@ class ProbabilityPlot(pg.PlotWidget):
     def show_probabilities(self, p: np.ndarray | None) -> None:
         """The ten probabilities (None: nothing drawn, all bars flat)."""
         heights = np.zeros(10) if p is None else np.asarray(p, dtype=np.float64)
-        self._heights = heights.copy()
         best = int(np.argmax(heights)) if p is not None else -1
+        shown = (heights.tobytes(), best, p is None)
+        if shown == self._shown:
+            return  # the same bars: drawing them again would repaint the plot for nothing
+        self._shown = shown
+        self._heights = heights.copy()
         brushes = [pg.mkBrush(GUESS if d == best else OTHER) for d in DIGITS]
         self.bars.setOpts(height=heights, brushes=brushes)
         for d, label in enumerate(self.labels):
@@ -146,11 +170,10 @@ class ProbabilityPlot(pg.PlotWidget):
                 _put_text(label, f"{100 * value:.0f}%", GUESS if d == best else theme.FOREGROUND)
                 if value > BESIDE_ABOVE:  # no room above a tall bar: its number goes beside
                     right = d < 8
-                    label.setAnchor((0.0, 0.5) if right else (1.0, 0.5))
-                    label.setPos(d + (0.36 if right else -0.36), 0.85 * value)
+                    _put_place(label, (0.0, 0.5) if right else (1.0, 0.5),
+                               d + (0.36 if right else -0.36), 0.85 * value)
                 else:
-                    label.setAnchor((0.5, 1.0))
-                    label.setPos(d, value + 0.01)
+                    _put_place(label, (0.5, 1.0), d, value + 0.01)
 
 
 class DigitView(_CellNumbers, pg.PlotWidget):
@@ -200,7 +223,9 @@ class DigitView(_CellNumbers, pg.PlotWidget):
         self.image.setImage(v, levels=(0, 16), autoLevels=False)
         for k, text in enumerate(self.texts):
             value = v.flat[k]
-            _put_text(text, f"{value:.0f}" if value else "", "#ffffff" if value > 8 else "#333333")
+            if _put_text(text, f"{value:.0f}" if value else "",
+                         "#ffffff" if value > 8 else "#333333"):
+                self._show_cell(text)
 
 
 class ConfusionPlot(_CellNumbers, pg.PlotWidget):
@@ -220,6 +245,7 @@ class ConfusionPlot(_CellNumbers, pg.PlotWidget):
         view.setAspectLocked(True)
         view.setRange(xRange=(-0.5, 9.5), yRange=(-0.5, 9.5), padding=0.01)
         self._counts = np.zeros((10, 10), dtype=np.int64)
+        self._drawn: np.ndarray | None = None
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(COUNT_MAP.getLookupTable(nPts=256))
         item.addItem(self.image)
@@ -241,7 +267,10 @@ class ConfusionPlot(_CellNumbers, pg.PlotWidget):
 
     def show_counts(self, counts) -> None:
         c = np.asarray(counts, dtype=np.int64).reshape(10, 10)
+        if self._drawn is not None and np.array_equal(c, self._drawn):
+            return  # a new epoch often reads the held-out digits exactly as the last one
         self._counts = c.copy()
+        self._drawn = self._counts
         top = max(1, int(c.max()))
         # A square root scale: the few mistakes stay visible next to the big diagonal.
         self.image.setImage(np.sqrt(c / top), levels=(0.0, 1.0), autoLevels=False)
@@ -250,8 +279,10 @@ class ConfusionPlot(_CellNumbers, pg.PlotWidget):
             value = int(c.flat[k])
             r, col = divmod(k, 10)
             dark = math.sqrt(value / top) > 0.55
-            _put_text(text, str(value) if value else "",
-                      "#ffffff" if dark else (theme.ERROR_TEXT if r != col else theme.FOREGROUND))
+            if _put_text(text, str(value) if value else "",
+                         "#ffffff" if dark else (theme.ERROR_TEXT if r != col
+                                                 else theme.FOREGROUND)):
+                self._show_cell(text)
 
 
 class FirstLayerPlot(pg.PlotWidget):
@@ -279,6 +310,7 @@ class FirstLayerPlot(pg.PlotWidget):
             item.addItem(caption)
             self.captions.append(caption)
         self._count = 0
+        self._layout: tuple | None = None
         self._lut = WEIGHT_MAP.getLookupTable(nPts=256, mode="byte", alpha=True)
 
     @property
@@ -310,6 +342,10 @@ class FirstLayerPlot(pg.PlotWidget):
             y0, x0 = r * row_step, c * step
             mosaic[y0:y0 + 8, x0:x0 + 8] = coloured[k]
         self.image.setImage(mosaic, autoLevels=False, levels=(0, 255))
+        layout = (n, per_row, digit_captions, width, height)
+        if layout == self._layout:
+            return  # new weights in the same mosaic: captions and view stay where they are
+        self._layout = layout
         for d, caption in enumerate(self.captions):
             caption.setVisible(digit_captions and d < n)
             if digit_captions and d < n:

@@ -63,6 +63,7 @@ from desktop_app.ui.digits_plots import (
     MistakesGallery,
     ProbabilityPlot,
 )
+from desktop_app.ui.quiet_box import QuietBox
 from desktop_app.ui.tab import Tab
 from desktop_app.ui.text_format import number
 
@@ -103,6 +104,7 @@ class DigitsTab(Tab):
         self.settings = self.lab.settings
         self._from_timer = False
         self._drawing_values = np.zeros(64)
+        self._accuracy_x_range: tuple[int, int] | None = None
         self._hidden_error = ""
 
         self.pad = DrawPad()
@@ -121,7 +123,8 @@ class DigitsTab(Tab):
         top.setSizes([560, 400])
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self._build_first_layer())
-        bottom.addWidget(self._build_mistakes())
+        self._mistakes_holder = QuietBox(self._build_mistakes())
+        bottom.addWidget(self._mistakes_holder)
         bottom.setStretchFactor(0, 1)
         bottom.setStretchFactor(1, 1)
         bottom.setSizes([480, 480])
@@ -348,7 +351,8 @@ class DigitsTab(Tab):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.guess.setFont(font)
-        right.addWidget(self.guess)
+        self._guess_box = QuietBox(self.guess)
+        right.addWidget(self._guess_box)
         right.addWidget(self.probability_plot, 3)
         grid.addLayout(left, 5)
         grid.addLayout(right, 4)
@@ -612,8 +616,11 @@ class DigitsTab(Tab):
                           if lab.losses else "Training loss: not trained yet")
         self.accuracy_curve.setData(np.arange(1, len(lab.accuracies) + 1),
                                     100.0 * np.asarray(lab.accuracies, dtype=np.float64))
-        self.accuracy_plot.getPlotItem().setXRange(0, max(lab.target, lab.epoch, 1),
-                                                   padding=0.02)
+        x_range = (0, max(lab.target, lab.epoch, 1))
+        if x_range != self._accuracy_x_range:
+            # The same range set again would still redraw both axes.
+            self._accuracy_x_range = x_range
+            self.accuracy_plot.getPlotItem().setXRange(*x_range, padding=0.02)
         self.confusion_plot.show_counts(lab.confusion())
         no_hidden = len(lab.layer_sizes) == 2
         self.first_layer_plot.show_weights(lab.first_layer(), digit_captions=no_hidden)
@@ -642,6 +649,7 @@ class DigitsTab(Tab):
         self.mistakes_heading.setText(
             "Every held-out digit read wrongly. Some are hard even for people."
             if mistakes else "No mistakes on the held-out digits.")
+        self._mistakes_holder.refit()
 
     # -- the drawing ---------------------------------------------------------------------------
     @qthrottled(timeout=READ_EVERY_MS, leading=True)
@@ -653,6 +661,10 @@ class DigitsTab(Tab):
         self._refresh_reading()
 
     def _refresh_reading(self) -> None:
+        self._show_reading()
+        self._guess_box.refit()
+
+    def _show_reading(self) -> None:
         values = self._drawing_values
         self.network_view.show_values(values)
         if self.pad.is_empty:

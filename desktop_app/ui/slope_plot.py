@@ -4,6 +4,11 @@ Every item is created once in the constructor; updates only feed them new data, 
 dragging the point or animating q never creates anything. The plots draw what the tab
 hands them (points, line segments already clipped to the view, texts); they compute
 no slopes themselves.
+
+An animation frame changes little (q shrinks: the second point, the secant and two
+labels move; the curve, the tangent and the derivative plot stay), so every setter
+below skips what is already shown: pyqtgraph redraws an item, and re-lays out a text,
+even when it is handed the very data it has.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGraphicsItem
 
 from desktop_app.ui import theme
 from desktop_app.ui.plot_grid import show_grid
@@ -37,6 +43,46 @@ def _label(colour: str, scale: float = 1.15, bold: bool = True) -> pg.TextItem:
     font.setBold(bold)
     item.setFont(font)
     return item
+
+
+class _Shown:
+    """What each item was last given, so a frame re-sets only what changed."""
+
+    def __init__(self) -> None:
+        self._last: dict[tuple[int, str], object] = {}
+
+    def changed(self, item, what: str, value) -> bool:
+        key = (id(item), what)
+        if key in self._last and self._last[key] == value:
+            return False
+        self._last[key] = value
+        return True
+
+    def set_data(self, item, xs, ys) -> None:
+        if self.changed(item, "data", (tuple(xs), tuple(ys))):
+            item.setData(xs, ys)
+
+    def set_text(self, label: pg.TextItem, text: str) -> None:
+        if self.changed(label, "text", text):
+            label.setText(text)
+
+    def set_anchor(self, label: pg.TextItem, anchor: tuple[float, float]) -> None:
+        if self.changed(label, "anchor", anchor):
+            label.setAnchor(anchor)
+
+    def set_pos(self, item, x: float, y: float) -> None:
+        if self.changed(item, "pos", (x, y)):
+            item.setPos(x, y)
+
+
+def _keep_drawn(item: pg.PlotDataItem) -> None:
+    """Paint a long curve that animations leave alone from a picture of it.
+
+    A frame that moves a point or a line repaints whatever lies under it, the whole
+    600-point thick curve included; from a cached pixmap that is a copy, not a stroke.
+    New data, a new pen or a new view range redraw the picture.
+    """
+    item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 def _plain_plot(widget: pg.PlotWidget, left: str) -> pg.PlotItem:
@@ -68,11 +114,13 @@ class SlopePlot(pg.PlotWidget):
         self.setObjectName("slope_plot")
         self.setAccessibleName("Plot of d(x) with the secant and tangent lines")
         item = _plain_plot(self, "d(x)")
+        self._shown = _Shown()
         self._x_range = (-1.0, 1.0)
         self._y_range = (-1.0, 1.0)
         self._placing = False
 
         self.curve = item.plot(pen=pg.mkPen(theme.CURVE, width=3))
+        _keep_drawn(self.curve)
         # Rise over run: from (x, d(x)) across by q, then up to d(x + q).
         self.run_rise = item.plot(connect="pairs",
                                   pen=pg.mkPen(SECANT, width=2, style=Qt.PenStyle.DotLine))
@@ -141,7 +189,10 @@ class SlopePlot(pg.PlotWidget):
     # -- drawing ------------------------------------------------------------------------
     def set_view(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
         self._x_range, self._y_range = x_range, y_range
-        self.getPlotItem().getViewBox().setRange(xRange=x_range, yRange=y_range, padding=0)
+        view = self.getPlotItem().getViewBox()
+        if np.allclose(view.viewRange(), [x_range, y_range], rtol=1e-9, atol=0.0):
+            return  # unchanged: setting it again would redraw both axes for nothing
+        view.setRange(xRange=x_range, yRange=y_range, padding=0)
 
     @property
     def view_ranges(self) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -156,51 +207,59 @@ class SlopePlot(pg.PlotWidget):
         Its "x" label goes on the side of the point the lines through it leave free:
         above on the left when the curve rises to the right, below on the left otherwise.
         """
-        self.point_label.setAnchor((1.3, -0.1) if downhill_to_the_right else (1.3, 1.1))
+        shown = self._shown
+        shown.set_anchor(self.point_label,
+                         (1.3, -0.1) if downhill_to_the_right else (1.3, 1.1))
         ok = math.isfinite(x) and math.isfinite(y)
         self.point.setVisible(ok)
         self.point_label.setVisible(ok)
         if ok:
             self._placing = True
             try:
-                self.point.setPos(x, y)
+                # A drag moves the point without telling us: compare with where it is.
+                if (self.point.pos().x(), self.point.pos().y()) != (x, y):
+                    self.point.setPos(x, y)
             finally:
                 self._placing = False
-            self.point_label.setPos(x, y)
+            shown.set_pos(self.point_label, x, y)
 
     def show_second_point(self, x: float, y: float, q_text: str, visible: bool,
                           x_from: float, y_from: float) -> None:
         """The point (x + q, d(x + q)) and the rise-over-run triangle from (x, d(x))."""
+        shown = self._shown
         ok = visible and all(math.isfinite(v) for v in (x, y, x_from, y_from))
         # The "x + q" words go where the secant leaves room: under it when it rises.
-        self.second_label.setAnchor((-0.25, -0.1) if not ok or y >= y_from else (-0.25, 1.1))
+        shown.set_anchor(self.second_label,
+                         (-0.25, -0.1) if not ok or y >= y_from else (-0.25, 1.1))
         if not ok:
-            self.second_point.setData([], [])
-            self.run_rise.setData([], [])
+            shown.set_data(self.second_point, [], [])
+            shown.set_data(self.run_rise, [], [])
             self.second_label.setVisible(False)
             self.q_label.setVisible(False)
             return
-        self.second_point.setData([x], [y])
-        self.run_rise.setData([x_from, x, x, x], [y_from, y_from, y_from, y])
+        shown.set_data(self.second_point, [x], [y])
+        shown.set_data(self.run_rise, [x_from, x, x, x], [y_from, y_from, y_from, y])
         width = self._x_range[1] - self._x_range[0]
         # Words only where there is room for them: a tiny q leaves the two points on top
         # of each other, and the equation says the rest.
         roomy = abs(x - x_from) > 0.06 * width
         self.second_label.setVisible(roomy)
-        self.second_label.setPos(x, y)
         self.q_label.setVisible(roomy)
-        self.q_label.setText(f"q = {q_text}")
-        self.q_label.setPos((x + x_from) / 2, y_from)
+        if roomy:
+            shown.set_pos(self.second_label, x, y)
+            shown.set_text(self.q_label, f"q = {q_text}")
+            shown.set_pos(self.q_label, (x + x_from) / 2, y_from)
 
     def show_line(self, name: str, segment: Segment | None, text: str, end: str) -> None:
         """A line already clipped to the view, labelled at one end: "left", "right" or "upper"."""
+        shown = self._shown
         line, label = self.lines[name]
         if segment is None:
-            line.setData([], [])
+            shown.set_data(line, [], [])
             label.setVisible(False)
             return
         (x0, y0), (x1, y1) = segment
-        line.setData([x0, x1], [y0, y1])
+        shown.set_data(line, [x0, x1], [y0, y1])
         if end == "upper":
             end = "right" if y1 >= y0 else "left"
         x, y = (x1, y1) if end == "right" else (x0, y0)
@@ -208,38 +267,41 @@ class SlopePlot(pg.PlotWidget):
         (vx0, vx1), (vy0, vy1) = self._x_range, self._y_range
         anchor_x = 1.0 if x > (vx0 + vx1) / 2 else 0.0
         anchor_y = 0.0 if y > (vy0 + vy1) / 2 else 1.0
-        label.setAnchor((anchor_x, anchor_y))
-        label.setText(text)
-        label.setPos(x, y)
+        shown.set_anchor(label, (anchor_x, anchor_y))
+        shown.set_text(label, text)
+        shown.set_pos(label, x, y)
         label.setVisible(True)
 
     def show_path(self, xs: list[float], ys: list[float], step_text: str) -> None:
         """The walk so far: every point visited, the newest step thick and labelled."""
-        self.path.setData(xs, ys, connect="finite")
-        # A point where d overflows or is undefined has no dot: pyqtgraph cannot bound one.
-        finite = [(x, y) for x, y in zip(xs, ys, strict=True)
-                  if math.isfinite(x) and math.isfinite(y)]
-        self.path_dots.setData([x for x, _ in finite], [y for _, y in finite])
+        shown = self._shown
+        if shown.changed(self.path, "data", (tuple(xs), tuple(ys))):
+            self.path.setData(xs, ys, connect="finite")
+            # A point where d overflows or is undefined has no dot: pyqtgraph cannot
+            # bound one.
+            finite = [(x, y) for x, y in zip(xs, ys, strict=True)
+                      if math.isfinite(x) and math.isfinite(y)]
+            self.path_dots.setData([x for x, _ in finite], [y for _, y in finite])
         if len(xs) < 2 or not all(math.isfinite(v) for v in (*xs[-2:], *ys[-2:])):
-            self.last_step.setData([], [])
-            self.step_ruler.setData([], [])
+            shown.set_data(self.last_step, [], [])
+            shown.set_data(self.step_ruler, [], [])
             self.step_label.setVisible(False)
             return
-        self.last_step.setData(xs[-2:], ys[-2:])
+        shown.set_data(self.last_step, xs[-2:], ys[-2:])
         x_from, x_to = xs[-2], xs[-1]
         (vx0, vx1), (vy0, vy1) = self._x_range, self._y_range
         y = vy0 + 0.12 * (vy1 - vy0)
         tick = 0.025 * (vy1 - vy0)
-        self.step_ruler.setData(
-            [x_from, x_from, x_from, x_to, x_to, x_to],
-            [y - tick, y + tick, y, y, y - tick, y + tick])
+        shown.set_data(self.step_ruler,
+                       [x_from, x_from, x_from, x_to, x_to, x_to],
+                       [y - tick, y + tick, y, y, y - tick, y + tick])
         x_mid = (x_from + x_to) / 2
         width = vx1 - vx0
         anchor_x = 0.0 if x_mid < vx0 + 0.15 * width else (
             1.0 if x_mid > vx1 - 0.15 * width else 0.5)
-        self.step_label.setAnchor((anchor_x, -0.1))
-        self.step_label.setText(step_text)
-        self.step_label.setPos(x_mid, y - tick)
+        shown.set_anchor(self.step_label, (anchor_x, -0.1))
+        shown.set_text(self.step_label, step_text)
+        shown.set_pos(self.step_label, x_mid, y - tick)
         self.step_label.setVisible(True)
 
     def show_guess_handle(self, position: tuple[float, float] | None) -> None:
@@ -284,10 +346,12 @@ class DerivativePlot(pg.PlotWidget):
         self.setAccessibleName("Plot of the exact slope d′(x)")
         item = _plain_plot(self, "d′(x)")
         item.setLabel("bottom", "x")
+        self._shown = _Shown()
         self.zero = pg.InfiniteLine(pos=0.0, angle=0, movable=False,
                                     pen=pg.mkPen("#555555", width=1.5))
         item.addItem(self.zero)
         self.curve = item.plot(pen=pg.mkPen(TANGENT, width=3))
+        _keep_drawn(self.curve)
         self.x_line = pg.InfiniteLine(angle=90, movable=False,
                                       pen=pg.mkPen(POINT, width=1.5, style=Qt.PenStyle.DashLine))
         item.addItem(self.x_line)
@@ -300,24 +364,32 @@ class DerivativePlot(pg.PlotWidget):
         item.addItem(self.label)
 
     def show_curve(self, xs: np.ndarray, ys: np.ndarray, visible: bool) -> None:
-        self.curve.setData(xs, ys, connect="finite")
+        # The tab resamples into new arrays, never in place: the same arrays are the
+        # same curve.
+        if self._shown.changed(self.curve, "data", (id(xs), id(ys))):
+            self._arrays = (xs, ys)  # alive, so their ids cannot be reused
+            self.curve.setData(xs, ys, connect="finite")
         self.curve.setVisible(visible)
 
     def set_y_range(self, lo: float, hi: float) -> None:
-        self.getPlotItem().getViewBox().setYRange(lo, hi, padding=0)
+        view = self.getPlotItem().getViewBox()
+        if np.allclose(view.viewRange()[1], (lo, hi), rtol=1e-9, atol=0.0):
+            return  # unchanged: setting it again would redraw both axes for nothing
+        view.setYRange(lo, hi, padding=0)
 
     def show_marker(self, x: float, y: float, text: str, visible: bool) -> None:
+        shown = self._shown
         self.x_line.setVisible(math.isfinite(x))
-        if math.isfinite(x):
+        if math.isfinite(x) and shown.changed(self.x_line, "pos", x):
             self.x_line.setPos(x)
         ok = visible and math.isfinite(x) and math.isfinite(y)
-        self.dot.setData(*(([x], [y]) if ok else ([], [])))
+        shown.set_data(self.dot, *(([x], [y]) if ok else ([], [])))
         self.label.setVisible(ok)
         if ok:
             view = self.getPlotItem().getViewBox().viewRange()
             (vx0, vx1), (vy0, vy1) = view
             y_shown = min(max(y, vy0), vy1)
-            self.label.setAnchor((1.1 if x > (vx0 + vx1) / 2 else -0.1,
-                                  0.0 if y_shown > (vy0 + vy1) / 2 else 1.0))
-            self.label.setText(text)
-            self.label.setPos(x, y_shown)
+            shown.set_anchor(self.label, (1.1 if x > (vx0 + vx1) / 2 else -0.1,
+                                          0.0 if y_shown > (vy0 + vy1) / 2 else 1.0))
+            shown.set_text(self.label, text)
+            shown.set_pos(self.label, x, y_shown)

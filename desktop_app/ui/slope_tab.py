@@ -16,10 +16,11 @@ import html
 import math
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -135,6 +136,15 @@ class SlopeTab(Tab):
         self._x_range: tuple[float, float] = (0.0, 0.0)
         self._y_range: tuple[float, float] = (0.0, 0.0)
         self._xs = self._ys = self._dys = np.empty(0)
+        # What each row of the q table shows: a frame rewrites only the rows that changed.
+        self._table_rows: list[tuple | None] = [None] * len(Q_VALUES)
+        self._rows_key: tuple[Curve | None, float] = (None, math.nan)
+        self._rows: list[QRow] = []
+        self._stepping = False
+        # Labels a playing animation rewrites every frame, held at a fixed size while it
+        # plays, with the size limits they had before.
+        self._held: dict[QLabel, tuple[QSize, QSize]] = {}
+        self._fitted: dict[QLabel, str] = {}  # the text each held label was last fitted to
 
         self.plot = SlopePlot()
         self.plot.clicked.connect(self._on_plot_clicked)
@@ -477,7 +487,9 @@ class SlopeTab(Tab):
         catalog = self.curve.name in CURVES and CURVES[self.curve.name] is self.curve
         self.function_choice.setCurrentIndex(
             self.function_choice.findData(self.curve.name if catalog else TYPED))
-        if not self.function_text.hasFocus() or self.function_error.isHidden():
+        if (not self.function_text.hasFocus() or self.function_error.isHidden()) \
+                and self.function_text.text() != p.function:
+            # The same text set again still moves the cursor and repaints the box.
             self.function_text.setText(p.function)
 
     @staticmethod
@@ -618,10 +630,14 @@ class SlopeTab(Tab):
 
     # -- the contract ---------------------------------------------------------------------------
     def advance(self) -> bool:
-        if self.mode == "explore":
-            return self._shrink_q()
-        if self.mode == "descend":
-            return self._walk_one_step()
+        self._stepping = True
+        try:
+            if self.mode == "explore":
+                return self._shrink_q()
+            if self.mode == "descend":
+                return self._walk_one_step()
+        finally:
+            self._stepping = False
         self.status.emit(self.why_not_playing())
         return False
 
@@ -881,10 +897,12 @@ class SlopeTab(Tab):
 
     def _refresh(self) -> None:
         p = self.params
+        self._hold_labels()
         self._refresh_curve()
         x, q = p.x, p.q
         work = slope.slope_arithmetic(self.curve, x, q)
-        rows = slope.q_table(self.curve, None, x)
+        table_shown = self.mode == "explore"
+        rows = self._q_rows(x, table_shown)
         exact = rows[0].exact
         xd, vd = slope.equation_decimals(q, x)
         ld = min(vd, LABEL_DECIMALS)
@@ -928,9 +946,79 @@ class SlopeTab(Tab):
             visible=not hidden)
 
         self.q_value.setText(f"q = {slope.q_text(q)}")
-        self._fill_table(rows, q)
+        if table_shown:
+            # The table is on the explore page only; that page's first frame fills it.
+            self._fill_table(rows, q)
         self._show_walk()
         self._show_prediction(exact)
+        self._fit_held_labels()
+
+    def _animated_labels(self) -> tuple[QLabel, ...]:
+        return (self.equation, self.exact_slope, self.q_value, self.descent_info)
+
+    def _hold_labels(self) -> None:
+        """While q shrinks or the walk goes on, the texts that change keep a fixed size.
+
+        A label whose text changes asks the whole window to lay itself out again, and the
+        window repaints what that touches: that was a third of a frame. A label of fixed
+        size asks nothing. A text one line longer on one frame and one shorter on the next
+        also made the pictures jump up and down, each jump a full redraw: a held label
+        keeps the lines it once needed until the student changes something.
+        """
+        if not self._stepping:
+            self._release_labels()
+            return
+        for label in self._animated_labels():
+            if label in self._held or not label.isVisible():
+                continue
+            self._held[label] = (label.minimumSize(), label.maximumSize())
+            label.setFixedSize(label.size())
+
+    def _fit_held_labels(self) -> None:
+        """A held label grows (never shrinks) when its new text needs more lines."""
+        grew = False
+        for label in self._held:
+            if self._fitted.get(label) == label.text():
+                continue  # laying out a rich text again costs a tenth of a frame
+            self._fitted[label] = label.text()
+            if label.textFormat() != Qt.TextFormat.RichText and \
+                    label.fontMetrics().horizontalAdvance(label.text()) + 4 \
+                    <= label.contentsRect().width():
+                continue  # one line, and a held label has room for at least one
+            needed = label.heightForWidth(label.width())
+            if needed > label.height():
+                label.setFixedHeight(needed)
+                grew = True
+        if grew:
+            # Lay the window out at once: a text that needs another line is then never
+            # painted over its neighbour for a frame.
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+    def _release_labels(self) -> None:
+        for label, (low, high) in self._held.items():
+            label.setMinimumSize(low)
+            label.setMaximumSize(high)
+        self._held.clear()
+        self._fitted.clear()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        # A held label would keep its old width: let the layout fit everything anew.
+        self._release_labels()
+        super().resizeEvent(event)
+
+    def refresh_look(self) -> None:
+        self._release_labels()  # bigger or smaller text needs sizes of its own
+        super().refresh_look()
+
+    def _q_rows(self, x: float, whole: bool) -> list[QRow]:
+        """The q table at x, worked out again only for a new x or d; without ``whole``,
+        the one row that gives the exact slope."""
+        if not whole:
+            return slope.q_table(self.curve, None, x, qs=(self.params.q,))
+        curve, seen_x = self._rows_key
+        if curve is not self.curve or seen_x != x:
+            self._rows_key, self._rows = (self.curve, x), slope.q_table(self.curve, None, x)
+        return self._rows
 
     def _show_guess(self, d_x: float, predict: bool) -> None:
         if not predict:
@@ -964,6 +1052,11 @@ class SlopeTab(Tab):
             is_best, is_now = best is not None and row.q == best, r == now
             cells = (slope.q_text(row.q), number(row.secant, 10), number(row.exact, 10),
                      number(row.error, 2))
+            # Every cell set again, even to what it shows, repaints the whole table.
+            shown = (cells, is_best, is_now)
+            if self._table_rows[r] == shown:
+                continue
+            self._table_rows[r] = shown
             colour = best_colour if is_best else now_colour if is_now else plain
             for c, text in enumerate(cells):
                 item = self.q_table.item(r, c)

@@ -8,82 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.ui import theme
+from desktop_app.ui.quiet_box import QuietBox
 
 SLICE_COLOR = theme.CURVE
 TANGENT_COLOR = "#1b7837"
 POINT_COLOR = "#222222"
-
-
-class QuietLabel(QWidget):
-    """Holds one word-wrapped ``label`` and relays out its parents only when its size changes.
-
-    A QLabel asks every layout up to the window to be redone on each new text, even when
-    the text fills the same lines: while a race plays that cost several milliseconds a
-    frame. Here the label has no layout above it; this holder takes the label's size
-    hints, keeps the label over its whole area, and passes a layout request on only when
-    those hints differ from the ones the layout last used.
-    """
-
-    def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.label = label
-        label.setParent(self)
-        self.setSizePolicy(label.sizePolicy())
-        self.setVisible(not label.isHidden())
-        self._hints = self._current_hints()
-        # A hidden label (a teacher's focus mode) must leave no gap: the holder hides too.
-        label.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
-        if watched is self.label:
-            if event.type() == QEvent.Type.HideToParent:
-                self.hide()
-            elif event.type() == QEvent.Type.ShowToParent:
-                self.show()
-        return False
-
-    def _current_hints(self) -> tuple:
-        label = self.label
-        return (label.sizeHint(), label.minimumSizeHint(), label.heightForWidth(self.width()))
-
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
-        return self.label.sizeHint()
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
-        return self.label.minimumSizeHint()
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
-        return self.label.hasHeightForWidth()
-
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt name)
-        return self.label.heightForWidth(width)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        super().resizeEvent(event)
-        self.label.setGeometry(self.rect())
-        self._hints = self._current_hints()
-
-    def _follow_label(self) -> None:
-        self.setSizePolicy(self.label.sizePolicy())
-        hints = self._current_hints()
-        if hints != self._hints:
-            self._hints = hints
-            self.updateGeometry()
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        super().showEvent(event)
-        # A hidden label's changes (new text, a bigger font) sent no layout request.
-        self._follow_label()
-
-    def event(self, event) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:
-            self._follow_label()
-            return True
-        return super().event(event)
 
 
 class _Slice(QWidget):
@@ -115,7 +48,7 @@ class _Slice(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(QuietLabel(self.info))
+        layout.addWidget(QuietBox(self.info))
         layout.addWidget(self.plot, 1)
 
     def _changed(self, key: str, value) -> bool:

@@ -64,8 +64,9 @@ from desktop_app.model.surface_race import (
 )
 from desktop_app.ui import theme
 from desktop_app.ui.formula_entry import TYPED, FormulaEntry
+from desktop_app.ui.quiet_box import QuietBox
 from desktop_app.ui.scenario_schemas import SURFACE_SCHEMA
-from desktop_app.ui.surface_slices import QuietLabel, SlicesPanel
+from desktop_app.ui.surface_slices import SlicesPanel
 from desktop_app.ui.surface_top import TopView
 from desktop_app.ui.tab import Tab
 from desktop_app.ui.text_format import formula, number
@@ -290,7 +291,7 @@ class SurfaceTab(Tab):
         self.hover_info.setObjectName("hover_info")
         self.hover_info.setWordWrap(True)
         self.hover_info.setStyleSheet("color: #444444;")
-        where_layout.addWidget(QuietLabel(self.gradient_info))
+        where_layout.addWidget(QuietBox(self.gradient_info))
         where_layout.addWidget(self.hover_info)
         column.addWidget(where)
 

@@ -1,0 +1,86 @@
+"""A box for one widget whose text changes every frame of an animation.
+
+A label given new words (or a group box a new title) asks every layout up to the window
+to run again, and the window then repaints much of itself: headings, buttons, the other
+plots. The box has no layout of its own, so that request stops here; the box passes it
+on only when the widget really needs another size.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize
+from PySide6.QtWidgets import QWidget
+
+
+class QuietBox(QWidget):
+    """Holds ``child`` at its own size; its size hints are the child's."""
+
+    def __init__(self, child: QWidget) -> None:
+        super().__init__()
+        self.child = child
+        child.setParent(self)
+        self.setSizePolicy(child.sizePolicy())
+        self.setMinimumSize(child.minimumSize())
+        self.setMaximumSize(child.maximumSize())
+        self._hints = self._child_hints()
+        self.setVisible(not child.isHidden())
+        # Hidden on purpose (a teacher's focus mode), the widget takes its room with it.
+        child.installEventFilter(self)
+
+    def _child_hints(self) -> tuple:
+        """What of the child's size could move anything. A wrapped text takes the width
+        its layout gives it: only its minimum and the height it needs at that width
+        count, not its preferred width, which changes with nearly every new word."""
+        child = self.child
+        if child.hasHeightForWidth():
+            # A minimum height set on the box (to keep a text's lines while it
+            # animates) covers a child that needs less.
+            height = max(child.heightForWidth(self.width()), self.minimumHeight())
+            return child.minimumSizeHint(), height
+        return child.minimumSizeHint(), child.sizeHint()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        return self.child.sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        return self.child.minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
+        return self.child.hasHeightForWidth()
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt name)
+        return self.child.heightForWidth(width)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.child.setGeometry(self.rect())
+        self._hints = self._child_hints()
+        super().resizeEvent(event)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        # While hidden, the child's changes (new text, a bigger font) asked for no layout.
+        self.refit()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if watched is self.child and event.type() in (QEvent.Type.HideToParent,
+                                                      QEvent.Type.ShowToParent):
+            self.setVisible(not self.child.isHidden())
+        return False
+
+    def refit(self) -> None:
+        """Pass the child's new size on now, if it needs one.
+
+        Call it right after changing the child's text: the layout then runs before the
+        next paint, as it would without the box, and a text that needs another line never
+        shows cut for a frame.
+        """
+        hints = self._child_hints()
+        if hints != self._hints:
+            self._hints = hints
+            self.updateGeometry()
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.refit()
+            return True
+        return super().event(event)
