@@ -230,6 +230,7 @@ class Optimizer:
         self._spec: tuple | None = None
         self._state: list[State | None] | None = None
         self._scratch: np.ndarray | None = None
+        self._in_place_of: tuple = (None, None)  # the arrays update_in_place last checked
         self.last_explanation = []
 
     def hyperparameters(self) -> dict:
@@ -285,24 +286,26 @@ class Optimizer:
     def update_in_place(self, p: np.ndarray, grad: np.ndarray) -> None:
         """``step_in_place`` for a training loop that already holds
         ``np.errstate(all="ignore")`` (entering it costs more than a small update)."""
-        spec = ("leaf", p.shape)
-        if (p.size <= _EXPLAIN_MAX or self._spec not in (None, spec)
-                or p.dtype != _FLOAT64 or getattr(grad, "shape", None) != p.shape
-                or grad.dtype != _FLOAT64):
-            # Tiny problems keep their explanation; wrong shapes get step's own message.
-            np.copyto(p, self.step(p, grad))
-            return
-        scratch = self._scratch
-        if scratch is None or scratch.shape != p.shape:
-            scratch = self._scratch = np.empty_like(p)
+        if not (p is self._in_place_of[0] and grad is self._in_place_of[1]
+                and self._spec is not None and p.shape == self._spec[1]):
+            # Checked once for these two arrays: a training loop passes the same ones.
+            spec = ("leaf", p.shape)
+            if (p.size <= _EXPLAIN_MAX or self._spec not in (None, spec)
+                    or p.dtype != _FLOAT64 or getattr(grad, "shape", None) != p.shape
+                    or grad.dtype != _FLOAT64):
+                # Tiny problems keep their explanation; wrong shapes get step's own message.
+                np.copyto(p, self.step(p, grad))
+                return
+            if self._scratch is None or self._scratch.shape != p.shape:
+                self._scratch = np.empty_like(p)
+            if self._state is None:
+                self._state = [None]
+            self._spec = spec
+            self._in_place_of = (p, grad)
+            self.last_explanation = []
         t = self.t + 1
-        state = None if self._state is None else self._state[0]
-        state = self._update_in_place(p, grad, state, t, scratch)
+        self._state[0] = self._update_in_place(p, grad, self._state[0], t, self._scratch)
         self.t = t
-        self._spec = spec
-        self._state = [state]
-        self._explain_inputs = None
-        self._explanation = []
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
