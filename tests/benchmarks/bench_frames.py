@@ -9,8 +9,10 @@ Run from the repository root (offscreen is fine: Qt still paints into its backin
 
 It is a script, not a pytest test (speed is never asserted in the suite). The window is
 built at 1280 × 800. A frame is what one tick of the tab's timer does — the model's step and
-the redraw (``tab._tick()``) — then the view painted at once (``widget.repaint()``) and
-whatever else the tick changed painted by Qt (``processEvents``). When an animation runs
+the redraw (``tab._tick()``) — then whatever the tick changed painted by Qt, as its event
+loop does after a tick (two rounds of ``processEvents``: pyqtgraph passes changes to the
+view through a queued call). Each row also says how often its views were painted per
+frame, so a frame that painted nothing cannot pass unnoticed. When an animation runs
 out (the game is won, q is as small as it goes, every walker has arrived) the tab is reset
 between two frames, outside the timing.
 
@@ -20,7 +22,7 @@ training done between frames, outside the timing) is the row held to the goal, a
 whole tick is shown too.
 
 The baseline, measured in the same run right after each view: a bare ``pg.PlotWidget`` of
-the same size with one 200-point curve, ``setData`` + ``repaint`` + ``processEvents``.
+the same size with one 200-point curve, ``setData`` and the same painting.
 Goal: every view's drawing ≤ 4 ms at the 95th percentile.
 """
 
@@ -40,7 +42,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.app import build_window
@@ -64,28 +66,63 @@ def settle(ms: int = 150) -> None:
     loop.exec()
 
 
+class PaintCounter(QObject):
+    """Counts the paints of the views' viewports, so a row can show its frames painted."""
+
+    def __init__(self, widgets) -> None:
+        super().__init__()
+        self.targets = [w.viewport() if hasattr(w, "viewport") else w for w in widgets]
+        self.count = 0
+        for target in self.targets:
+            target.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Paint and watched in self.targets:
+            self.count += 1
+        return False
+
+    def remove(self) -> None:
+        for target in self.targets:
+            target.removeEventFilter(self)
+
+
+def paint_pending() -> None:
+    """Let Qt paint what the frame changed, as the app's event loop does after a tick.
+
+    pyqtgraph hands its changed items to the view through a queued call, and the view's
+    update request is posted from there: two rounds of events paint everything once.
+    """
+    app = QApplication.instance()
+    app.processEvents()
+    app.processEvents()
+
+
 def frame_times(prepare, work, widgets, frames: int, warmup: int = 10,
-                cpu: list[float] | None = None) -> list[float]:
+                cpu: list[float] | None = None, paints: list[int] | None = None
+                ) -> list[float]:
     """Milliseconds per frame of ``work`` + painting; ``prepare`` runs untimed before each.
 
     ``cpu``, when given, receives the main thread's CPU milliseconds per frame: on a busy
     machine the wall time also counts the waits for a core, the CPU time does not.
+    ``paints`` receives how many times the views were painted in each frame.
     """
-    app = QApplication.instance()
     samples = []
+    counter = PaintCounter(widgets)
     for k in range(warmup + frames):
         prepare()
-        app.processEvents()  # what prepare changed is painted outside the timing
+        paint_pending()  # what prepare changed is painted outside the timing
+        before = counter.count
         start, start_cpu = time.perf_counter(), time.thread_time()
         work()
-        for widget in widgets:
-            widget.repaint()
-        app.processEvents()
+        paint_pending()
         elapsed = 1000.0 * (time.perf_counter() - start)
         if k >= warmup:
             samples.append(elapsed)
             if cpu is not None:
                 cpu.append(1000.0 * (time.thread_time() - start_cpu))
+            if paints is not None:
+                paints.append(counter.count - before)
+    counter.remove()
     return samples
 
 
@@ -259,7 +296,8 @@ def measure(frames: int = 200, keys=tuple(VIEWS), window=None, on_row=None) -> d
         prepare, work, widgets = _open(window, key)
         count = max(20, round(frames * share))
         cpu: list[float] = []
-        samples = frame_times(prepare, work, widgets, count, cpu=cpu)
+        paints: list[int] = []
+        samples = frame_times(prepare, work, widgets, count, cpu=cpu, paints=paints)
         size = widgets[0].size()
         base_cpu: list[float] = []
         base = bare.frames(size, count, cpu=base_cpu)
@@ -272,6 +310,7 @@ def measure(frames: int = 200, keys=tuple(VIEWS), window=None, on_row=None) -> d
                "cpu_median_ms": percentiles(cpu)[0], "cpu_p95_ms": percentiles(cpu)[1],
                "baseline_cpu_median_ms": percentiles(base_cpu)[0],
                "baseline_cpu_p95_ms": percentiles(base_cpu)[1],
+               "paints_per_frame": statistics.mean(paints) if paints else 0.0,
                "goal_p95_ms": GOAL_P95_MS if goal else None,
                "met": (p95 <= GOAL_P95_MS) if goal else None}
         rows.append(row)
@@ -299,12 +338,10 @@ def profile(key: str, frames: int = 200, top: int = 15, window=None) -> str:
     profiler = cProfile.Profile()
     for _ in range(frames):
         prepare()
-        app.processEvents()
+        paint_pending()
         profiler.enable()
         work()
-        for widget in widgets:
-            widget.repaint()
-        app.processEvents()
+        paint_pending()
         profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).strip_dirs()
@@ -321,7 +358,7 @@ def _print_row(r: dict) -> None:
     goal = "—" if r["met"] is None else ("met" if r["met"] else "missed")
     print(f"{r['what']:<55} {r['size'][0]:>4}×{r['size'][1]:<4} {r['median_ms']:>7.2f} "
           f"{r['p95_ms']:>7.2f} {r['cpu_p95_ms']:>7.2f} {r['baseline_median_ms']:>8.2f} "
-          f"{r['baseline_p95_ms']:>8.2f}  {goal}", flush=True)
+          f"{r['baseline_p95_ms']:>8.2f} {r['paints_per_frame']:>7.1f}  {goal}", flush=True)
 
 
 def main() -> int:
@@ -342,7 +379,7 @@ def main() -> int:
           f"QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM')}; baseline: bare PlotWidget, "
           f"one {BASELINE_POINTS}-point curve, same size")
     header = (f"{'what':<55} {'size':>9} {'med ms':>7} {'p95 ms':>7} {'cpu p95':>7} "
-              f"{'base med':>8} {'base p95':>8}  goal (p95 ≤ {GOAL_P95_MS:g} ms)")
+              f"{'base med':>8} {'base p95':>8} {'paints':>7}  goal (p95 ≤ {GOAL_P95_MS:g} ms)")
     print(header)
     print("-" * len(header))
     measure(frames, on_row=_print_row)
