@@ -165,23 +165,26 @@ class Descent:
         """One optimizer step from the current point; the new point, or None once done."""
         if self.reason is not None:
             return None
-        x, y = self.point
-        moved = self.optimizer.step(np.array([x, y]), np.array(self._gradient, dtype=float))
+        x, y = self._path[self._n - 1].tolist()
+        moved = self.optimizer.step(np.array((x, y)), np.array(self._gradient, dtype=float))
         new = np.asarray(moved, dtype=float).reshape(-1)
         if new.shape != (2,):
             raise ValueError(f"the optimizer returned {new.size} numbers instead of (x, y)")
-        nx, ny = float(new[0]), float(new[1])
+        nx, ny = new.tolist()
         z, gradient = self._evaluate(nx, ny)
         self._append(nx, ny, z)
         self._gradient = gradient
         self.steps += 1
-        self.last_step_length = _length(nx - x, ny - y)
+        # math.hypot, like np.hypot, gives inf rather than raising when the sum overflows.
+        self.last_step_length = math.hypot(nx - x, ny - y)
 
         x_lo, x_hi, y_lo, y_hi = self._limits
-        finite = all(math.isfinite(v) for v in (nx, ny, z, *gradient))
+        isfinite = math.isfinite
+        gx, gy = gradient
+        finite = isfinite(nx) and isfinite(ny) and isfinite(z) and isfinite(gx) and isfinite(gy)
         if not finite or not (x_lo <= nx <= x_hi and y_lo <= ny <= y_hi):
             self.reason = DIVERGED
-        elif _length(*gradient) < self.tol and self.last_step_length < self.tol:
+        elif math.hypot(gx, gy) < self.tol and self.last_step_length < self.tol:
             self.reason = CONVERGED
         elif self.steps >= self.max_steps:
             self.reason = MAX_STEPS
@@ -217,9 +220,11 @@ class Descent:
             path[: self._n] = self._path[: self._n]
             values[: self._n] = self._values[: self._n]
             self._path, self._values = path, values
-        self._path[self._n] = (x, y)
-        self._values[self._n] = z
-        self._n += 1
+        n = self._n
+        self._path[n, 0] = x
+        self._path[n, 1] = y
+        self._values[n] = z
+        self._n = n + 1
 
     def __repr__(self) -> str:
         x, y = self.point

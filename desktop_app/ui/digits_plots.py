@@ -8,6 +8,7 @@ the tab hands them what :class:`desktop_app.model.digits.DigitsLab` says.
 
 from __future__ import annotations
 
+import difflib
 import math
 
 import numpy as np
@@ -382,10 +383,31 @@ class MistakesModel(QAbstractListModel):
         self.icon_size = 48
 
     def set_mistakes(self, mistakes, picture) -> None:
-        self.beginResetModel()
-        self._mistakes = list(mistakes)
-        self._picture = picture
-        self.endResetModel()
+        new = list(mistakes)
+        if picture is not self._picture or not self._mistakes or not new:
+            self.beginResetModel()
+            self._mistakes = new
+            self._picture = picture
+            self.endResetModel()
+            return
+        # From one epoch to the next only a few mistakes come and go: moving just those
+        # rows spares the view laying out and painting every icon again.
+        old = [(m.index, m.guessed) for m in self._mistakes]
+        keys = [(m.index, m.guessed) for m in new]
+        ops = difflib.SequenceMatcher(a=old, b=keys, autojunk=False).get_opcodes()
+        # Later rows first, so the row numbers of earlier edits still hold.
+        for tag, i1, i2, j1, j2 in reversed(ops):
+            if tag == "equal":
+                self._mistakes[i1:i2] = new[j1:j2]  # same digits, fresh certainties
+                continue
+            if i2 > i1:
+                self.beginRemoveRows(QModelIndex(), i1, i2 - 1)
+                del self._mistakes[i1:i2]
+                self.endRemoveRows()
+            if j2 > j1:
+                self.beginInsertRows(QModelIndex(), i1, i1 + j2 - j1 - 1)
+                self._mistakes[i1:i1] = new[j1:j2]
+                self.endInsertRows()
 
     def mistake(self, row: int):
         return self._mistakes[row]

@@ -11,6 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPainterPath, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsItem
 
 from desktop_app.model.hot_cold import Move
 from desktop_app.ui import theme
@@ -30,6 +31,7 @@ def _segments(moves: list[Move], ys_from, ys_to) -> tuple[np.ndarray, np.ndarray
 # Degrees. Reusing a small fixed set of head shapes keeps pyqtgraph's symbol cache small.
 _HEAD_ANGLE_STEP = 5
 _head_cache: dict[int, QPainterPath] = {}
+_brushes: dict[str, object] = {}
 
 
 def _arrow_head(angle_degrees: float) -> QPainterPath:
@@ -60,9 +62,16 @@ class HotColdPlot(pg.PlotWidget):
         self.setAccessibleName("Plot of d(x) with the walker")
         item = self.getPlotItem()
         theme.style_plot(item, "x", "d(x)")
+        # The grid changes only with the view, yet a move repaints the lines under it.
+        for line in item.grid_lines.items.values():
+            line.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         item.setMouseEnabled(x=False, y=False)
 
         self.curve = item.plot(pen=pg.mkPen(theme.CURVE, width=3))
+        # Every move repaints what lies under it, the whole 600-point thick curve
+        # included; from a cached pixmap that is a copy, not a stroke. New data, a new pen
+        # or a new view range redraw the picture.
+        self.curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.start_line = pg.InfiniteLine(
             angle=90, movable=False,
             pen=pg.mkPen("#888888", width=1, style=Qt.PenStyle.DotLine))
@@ -75,7 +84,14 @@ class HotColdPlot(pg.PlotWidget):
         self.heads = pg.ScatterPlotItem(size=15, pen=None)
         item.addItem(self.heads)
         self._head_segments = np.empty((0, 4))
-        self._head_brushes: list = []
+        self._head_colours: list[str] = []
+        # What the heads were last drawn from: the moves, their colours and the view's
+        # scale. A new move under the same view adds one head; only a new view turns them.
+        self._heads_drawn: tuple | None = None
+        self._head_symbols: list[QPainterPath] = []
+        self._moves_drawn: dict[int, tuple] = {}
+        self._label_drawn: tuple | None = None
+        self._arrow_drawn: tuple | None = None
         self.last_move = item.plot(pen=pg.mkPen(theme.HOT, width=5))
         self.arrow = pg.ArrowItem(headLen=22, tipAngle=36, tailLen=0, pen=None,
                                   brush=theme.HOT)
@@ -124,12 +140,16 @@ class HotColdPlot(pg.PlotWidget):
         for item, mask in ((self.hot_moves, hot), (self.cold_moves, ~hot & finite)):
             group = [m for m, keep in zip(moves, mask, strict=True) if keep]
             xs, ys = _segments(group, y_from[mask], y_to[mask])
-            item.setData(xs, ys)
+            # Each move adds to one of the two groups: the other one stays as it is.
+            drawn = (xs.tobytes(), ys.tobytes())
+            if self._moves_drawn.get(id(item)) != drawn:
+                self._moves_drawn[id(item)] = drawn
+                item.setData(xs, ys)
         shown = [m for m in moves if math.isfinite(m.d_to)]
         self._head_segments = np.column_stack([
             [m.x_from for m in shown], y_from[finite], [m.x_to for m in shown], y_to[finite],
         ]) if shown else np.empty((0, 4))
-        self._head_brushes = [pg.mkBrush(theme.HOT if m.hotter else theme.COLD) for m in shown]
+        self._head_colours = [theme.HOT if m.hotter else theme.COLD for m in shown]
         self._aim_heads()
         # Where d is undefined or overflows the walker has no height to be drawn at.
         shown_walker = all(math.isfinite(v) for v in walker)
@@ -139,13 +159,15 @@ class HotColdPlot(pg.PlotWidget):
         if last is None or not math.isfinite(last.d_to):
             self.last_move.setData([], [])
             self.arrow.setVisible(False)
-            self.label.setText("")
+            self._set_label("", None)
             self._arrow_move = None
             return
         y0, y1 = float(y_from[-1]), float(y_to[-1])
         colour = theme.HOT if last.hotter else theme.COLD
         self.last_move.setData([last.x_from, last.x_to], [y0, y1])
-        self._recolour(self.last_move, colour)  # same width: presenter mode may have set it
+        # A new pen repaints the move; the same width: presenter mode may have set it.
+        if pg.mkPen(self.last_move.opts["pen"]).color() != QColor(colour):
+            self._recolour(self.last_move, colour)
         self._arrow_brush = pg.mkBrush(colour)
         self.arrow.setPos(last.x_to, y1)
         self.arrow.setVisible(True)
@@ -153,11 +175,20 @@ class HotColdPlot(pg.PlotWidget):
         self._aim_arrow()
         word = "hotter" if last.hotter else "colder"
         if secret:
-            self.label.setText(word)
+            self._set_label(word, colour)
         else:
-            self.label.setText(f"{word}: d {number(last.d_from, 4)} → {number(last.d_to, 4)}")
-        self.label.setColor(colour)
+            self._set_label(f"{word}: d {number(last.d_from, 4)} → {number(last.d_to, 4)}",
+                            colour)
         self.label.setPos(last.x_to, y1)
+
+    def _set_label(self, text: str, colour: str | None) -> None:
+        # A new text is laid out again even when it is the one shown.
+        if (text, colour) == self._label_drawn:
+            return
+        self._label_drawn = (text, colour)
+        self.label.setText(text)
+        if colour is not None:
+            self.label.setColor(colour)
 
     @staticmethod
     def _recolour(item: pg.PlotDataItem, colour: str) -> None:
@@ -171,6 +202,10 @@ class HotColdPlot(pg.PlotWidget):
         self._recolour(self.cold_moves, theme.COLD)
         self.arrow.setStyle(brush=theme.HOT)
         self._arrow_brush = pg.mkBrush(theme.HOT)
+        self._arrow_drawn = None
+        self._moves_drawn.clear()
+        self._heads_drawn = None
+        self._label_drawn = None
 
     def show_minimum(self, point: tuple[float, float] | None) -> None:
         self.minimum.setData(*(([point[0]], [point[1]]) if point else ([], [])))
@@ -196,13 +231,48 @@ class HotColdPlot(pg.PlotWidget):
 
     def _aim_heads(self) -> None:
         segments = self._head_segments
+        colours = self._head_colours
+        vb = self.getPlotItem().getViewBox()
+        (vx0, vx1), (vy0, vy1) = vb.viewRange()
+        scale = (vx0, vx1, vy0, vy1, vb.width(), vb.height())
+        drawn = self._heads_drawn
+        if drawn is not None and drawn[0] == scale:
+            old_segments, old_colours = drawn[1], drawn[2]
+            n = len(old_segments)
+            if n == len(segments) and colours == old_colours and \
+                    np.array_equal(segments, old_segments):
+                return
+            if n < len(segments) and colours[:n] == old_colours and \
+                    np.array_equal(segments[:n], old_segments):
+                # The same view turns the old heads the same way: add only the new ones.
+                new = segments[n:]
+                symbols = self._symbols_for(new)
+                self._head_symbols.extend(symbols)
+                self.heads.addPoints(x=(new[:, 0] + new[:, 2]) / 2,
+                                     y=(new[:, 1] + new[:, 3]) / 2, symbol=symbols,
+                                     brush=[self._brush(c) for c in colours[n:]])
+                self._heads_drawn = (scale, segments.copy(), list(colours))
+                return
+        self._head_symbols = self._symbols_for(segments)
+        self.heads.setData((segments[:, 0] + segments[:, 2]) / 2,
+                           (segments[:, 1] + segments[:, 3]) / 2, symbol=self._head_symbols,
+                           brush=[self._brush(c) for c in colours])
+        self._heads_drawn = (scale, segments.copy(), list(colours))
+
+    def _symbols_for(self, segments: np.ndarray) -> list[QPainterPath]:
         symbols = []
         for x0, y0, x1, y1 in segments:
             angle = self._screen_angle(x0, y0, x1, y1)
             symbols.append(_arrow_head(0.0 if angle is None else angle))
-        self.heads.setData((segments[:, 0] + segments[:, 2]) / 2,
-                           (segments[:, 1] + segments[:, 3]) / 2, symbol=symbols,
-                           brush=self._head_brushes)
+        return symbols
+
+    @staticmethod
+    def _brush(colour: str):
+        # One brush per colour: pyqtgraph keys its symbol pictures by brush.
+        brush = _brushes.get(colour)
+        if brush is None:
+            brush = _brushes[colour] = pg.mkBrush(colour)
+        return brush
 
     def _aim_arrow(self, *_args) -> None:
         # Angles are in screen pixels, so the heads follow each move's on-screen slope.
@@ -211,6 +281,10 @@ class HotColdPlot(pg.PlotWidget):
             return
         angle = self._screen_angle(*self._arrow_move)
         if angle is not None:
+            drawn = (angle, self._arrow_brush.color().rgba())
+            if drawn == self._arrow_drawn:
+                return  # setStyle builds the arrow's path again
+            self._arrow_drawn = drawn
             # ArrowItem's angle 0 points left, the opposite of the screen angle's 0.
             self.arrow.setStyle(angle=angle + 180.0, brush=self._arrow_brush)
 

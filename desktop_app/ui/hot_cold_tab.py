@@ -450,11 +450,13 @@ class HotColdTab(Tab):
             self._log_rows = []
             self._log_look = look
         del self._log_rows[len(moves):]
-        if table.rowCount() != len(moves):
+        written = table.rowCount() != len(moves)
+        if written:
             table.setRowCount(len(moves))
         for row, move in enumerate(moves):
             if row < len(self._log_rows) and self._log_rows[row] == move:
                 continue  # written already: a long game refills only its new rows
+            written = True
             colour = QColor(theme.HOT if move.hotter else theme.COLD)
             colour.setAlpha(40)
             word = "hotter" if move.hotter else "colder"
@@ -472,7 +474,8 @@ class HotColdTab(Tab):
                 item.setBackground(colour)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             self._log_rows[row:row + 1] = [move]
-        if moves:
+        if moves and written:
+            # Scrolling lays the table out again: only a new row needs it.
             table.scrollToBottom()
 
     def _show_result(self) -> None:

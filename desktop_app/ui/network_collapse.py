@@ -9,6 +9,7 @@ As soon as one layer bends, the panel says which one and the match is gone.
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -78,9 +79,14 @@ class CollapsePanel(QGroupBox):
         theme.style_plot(item, "example (sorted by the network's answer)", "output")
         cache_axes(item)
         item.setMouseEnabled(x=False, y=False)
+        # The ranges move in steps (see _fit_axes): re-ranging on every frame repaints both
+        # axes, labels and all, which costs more than the line and the dots.
+        item.getViewBox().disableAutoRange()
         self.network_line = item.plot(pen=pg.mkPen(NETWORK_LINE, width=4))
         self.neuron_dots = item.plot(pen=None, symbol="o", symbolSize=5,
                                      symbolBrush=NEURON_DOTS, symbolPen=None)
+        self._range: tuple | None = None
+        self._dots: tuple | None = None
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -100,6 +106,33 @@ class CollapsePanel(QGroupBox):
         if axis.labelText != label or not axis.label.isVisible():
             self.plot.getPlotItem().setLabel("bottom", label)
 
+    def _show_dots(self, xs, ys) -> None:
+        # Rebuilding 250 dots is the dearest part of the panel: skip it when none moved.
+        xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+        if (self._dots is not None and self._dots[0].shape == xs.shape
+                and np.array_equal(self._dots[0], xs) and np.array_equal(self._dots[1], ys)):
+            return
+        self._dots = (xs.copy(), ys.copy())
+        self.neuron_dots.setData(xs, ys)
+
+    def _fit_axes(self, across: np.ndarray, *curves: np.ndarray) -> None:
+        """Across: the data's extent, padded as pyqtgraph pads it. Up: the same, widened
+        to whole steps of a 1-2-5 grid and kept while the curves fill most of it, so
+        small moves of the curves leave the axes be."""
+        vb = self.plot.getPlotItem().getViewBox()
+        x_range = _padded(across, vb.suggestPadding(0))
+        values = np.concatenate([np.ravel(c) for c in curves]) if curves else across[:0]
+        lo, hi = _padded(values, vb.suggestPadding(1))
+        y_range = _stepped((lo, hi))
+        if self._range is not None and self._range[0] == x_range:
+            # Keep the range while the curves fit it and fill more than half of it.
+            y0, y1 = self._range[1]
+            if y0 <= lo and hi <= y1 and (hi - lo) > 0.5 * (y1 - y0):
+                y_range = (y0, y1)
+        if (x_range, y_range) != self._range:
+            self._range = (x_range, y_range)
+            vb.setRange(xRange=x_range, yRange=y_range, padding=0)
+
     def show_report(self, report: Collapse, input_names, xs: np.ndarray | None,
                     example_count: int) -> None:
         """``xs``: the 1-D inputs to plot against (None: sort the examples by the output)."""
@@ -114,6 +147,7 @@ class CollapsePanel(QGroupBox):
             across = np.asarray(xs, dtype=np.float64)[order]
             self._set_across("x")
         self.network_line.setData(across, outputs[order])
+        dots = None
         self.make_linear.setVisible(not report.collapses)
         key = (f"<span style='color:{NETWORK_LINE}'>blue line</span>: the network; "
                f"<span style='color:{NEURON_DOTS}'>orange dots</span>: ")
@@ -121,9 +155,11 @@ class CollapsePanel(QGroupBox):
             self.max_difference = None
             closest = report.neuron_outputs
             if closest is not None and np.isfinite(closest).all():
-                self.neuron_dots.setData(across, closest[order])
+                dots = closest[order]
+                self._show_dots(across, dots)
             else:
-                self.neuron_dots.setData([], [])
+                self._show_dots([], [])
+            self._fit_axes(across, outputs, *(() if dots is None else (dots,)))
             self.text.setText(f"<span style='color:{theme.HOT}'><b>No single neuron.</b></span> "
                               + html.escape(report.reason))
             self.weights.hide()
@@ -134,7 +170,9 @@ class CollapsePanel(QGroupBox):
             self.difference.setText(missed + key + "the closest straight neuron.")
             return
         self.max_difference = report.max_difference
-        self.neuron_dots.setData(across, np.nan_to_num(report.neuron_outputs)[order])
+        dots = np.nan_to_num(report.neuron_outputs)[order]
+        self._show_dots(across, dots)
+        self._fit_axes(across, outputs, dots)
         self.text.setText(
             f"<b>{html.escape(report.reason)}</b> Mixing straight lines only ever gives "
             f"a straight line. That one neuron is:<br><b>g = {html.escape(report.formula)}</b>")
@@ -154,3 +192,33 @@ class CollapsePanel(QGroupBox):
             f"Largest gap between the network and the single neuron over the "
             f"{example_count} examples: <b>{number(report.max_difference, 3)}</b> "
             f"(only the computer's rounding). {key}the single neuron.")
+
+
+#: The largest height the panel's axis shows (beyond it, outputs sit on its edge).
+AXIS_LIMIT = 1e150
+
+
+def _padded(values: np.ndarray, padding: float) -> tuple[float, float]:
+    """The range of the finite ``values`` with ``padding`` (a share of it) on each side."""
+    values = np.asarray(values, dtype=np.float64)
+    # A network gone wild gives outputs near the largest float; their span would overflow
+    # to infinity, which no axis can show.
+    values = np.clip(values[np.isfinite(values)], -AXIS_LIMIT, AXIS_LIMIT)
+    if values.size == 0:
+        return (0.0, 1.0)
+    lo, hi = float(values.min()), float(values.max())
+    if hi == lo:
+        return (lo - 0.5, hi + 0.5)
+    pad = (hi - lo) * padding
+    return (lo - pad, hi + pad)
+
+
+def _stepped(bounds: tuple[float, float]) -> tuple[float, float]:
+    """``bounds`` widened outwards to whole steps of 1, 2 or 5 × 10ᵏ, about a tenth of it."""
+    lo, hi = bounds
+    span = hi - lo
+    if not (math.isfinite(span) and span > 0):
+        return bounds
+    power = 10.0 ** math.floor(math.log10(span / 10.0))
+    step = next(f * power for f in (1.0, 2.0, 5.0, 10.0) if f * power >= span / 10.0)
+    return (math.floor(lo / step) * step, math.ceil(hi / step) * step)

@@ -87,7 +87,10 @@ def _keep_drawn(item: pg.PlotDataItem) -> None:
 
 def _plain_plot(widget: pg.PlotWidget, left: str) -> pg.PlotItem:
     item = widget.getPlotItem()
-    show_grid(item)
+    # The grid changes only with the view, yet every frame repaints the lines under
+    # what moved: copied from a picture they cost next to nothing.
+    for line in show_grid(item).items.values():
+        line.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     item.setLabel("left", left)
     item.setMouseEnabled(x=False, y=False)
     item.hideButtons()

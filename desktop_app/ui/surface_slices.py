@@ -6,6 +6,8 @@ make the gradient. All items are created once and fed with setData.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -17,6 +19,27 @@ from desktop_app.ui.quiet_box import QuietBox
 SLICE_COLOR = theme.CURVE
 TANGENT_COLOR = "#1b7837"
 POINT_COLOR = "#222222"
+#: A slice's height range is kept while the curve stays inside it and fills at least this
+#: share of it: a new range every step would redraw the numbers on the axis every frame
+#: and make them flicker too fast to read.
+MIN_FILL = 0.5
+
+
+def stepped_range(lo: float, hi: float, pad: float, shown: tuple[float, float] | None
+                  ) -> tuple[float, float]:
+    """The height range for a curve from ``lo`` to ``hi``: ``shown`` while it still fits,
+    else lo − pad .. hi + pad widened outwards to round numbers."""
+    wanted = (lo - pad, hi + pad)
+    span = wanted[1] - wanted[0]
+    if shown is not None:
+        shown_lo, shown_hi = shown
+        if shown_lo <= lo and hi <= shown_hi and MIN_FILL * (shown_hi - shown_lo) <= span:
+            return shown
+    if not (math.isfinite(span) and span > 0):
+        return wanted
+    unit = 10.0 ** math.floor(math.log10(span / 4))
+    stepped = (math.floor(wanted[0] / unit) * unit, math.ceil(wanted[1] / unit) * unit)
+    return stepped if all(math.isfinite(v) for v in stepped) else wanted
 
 
 class _Slice(QWidget):
@@ -45,6 +68,7 @@ class _Slice(QWidget):
         # What was last handed to each item: setting the same again still redraws it (and a
         # view range set again redraws both axes).
         self._shown: dict[str, object] = {}
+        self._heights: tuple[float, float] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -60,7 +84,7 @@ class _Slice(QWidget):
         return not same
 
     def show_slice(self, t: np.ndarray, heights: np.ndarray, here: tuple[float, float],
-                   tangent: tuple[np.ndarray, np.ndarray], info: str) -> None:
+                   tangent: tuple[np.ndarray, np.ndarray], info: str | None = None) -> None:
         # Where f or its slope is undefined there is nothing to draw (and NaN must never
         # reach Qt's painter).
         if self._changed("curve", (t, heights)):
@@ -73,20 +97,26 @@ class _Slice(QWidget):
         spot = ([here[0]], [here[1]]) if np.all(np.isfinite(here)) else ([], [])
         if self._changed("point", spot):
             self.point.setData(*spot)
-        if self.info.text() != info:
-            self.info.setText(info)
+        if info is not None:
+            self.show_info(info)
         finite = heights[np.isfinite(heights)]
         if finite.size:
             lo, hi = float(finite.min()), float(finite.max())
             if np.isfinite(here[1]):
                 lo, hi = min(lo, here[1]), max(hi, here[1])
             pad = 0.08 * (hi - lo) if hi > lo else max(1.0, abs(hi) * 0.1)
-            view = ((float(t[0]), float(t[-1])), (lo - pad, hi + pad))
+            self._heights = stepped_range(lo, hi, pad, self._heights)
+            view = ((float(t[0]), float(t[-1])), self._heights)
             if self._changed("range", view):
                 self.view_box.setRange(xRange=view[0], yRange=view[1], padding=0)
                 # pyqtgraph moves the items to the new range only when it starts painting,
                 # and that move makes Qt paint the whole plot a second time: move them now.
                 self.view_box.updateMatrix()
+
+
+    def show_info(self, info: str) -> None:
+        if self.info.text() != info:
+            self.info.setText(info)
 
 
 class SlicesPanel(QWidget):

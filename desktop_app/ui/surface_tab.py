@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import math
+import time
 from functools import partial
 
 import numpy as np
@@ -85,6 +86,10 @@ START_LIMIT = 1000.0
 THIN_CELLS = 800
 #: How far paths and markers float above the surface in 3-D, as a fraction of its height.
 PATH_LIFT = 0.015
+#: While playing, the words and numbers (worked step, slope, table, status line) change at
+#: most this often: faster than a class can read them anyway, and writing them out costs
+#: more than drawing the pictures. Pause and Step always show the last step's.
+TEXT_INTERVAL_S = 0.2
 
 HYPER_LABELS = {
     "momentum": "momentum μ",
@@ -151,6 +156,9 @@ class SurfaceTab(Tab):
         self._thinned: dict[str, tuple] = {}
         self._drawn_point: tuple | None = None
         self._narrated: str | None = None
+        self._point_texted: tuple | None = None
+        self._text_due = 0.0  # time.monotonic() from which the timer may write text again
+        self._text_stale = False
 
         self.top = TopView(theme.OPTIMIZER_COLORS)
         self.top.clicked.connect(self._on_view_clicked)
@@ -514,13 +522,38 @@ class SurfaceTab(Tab):
             count = steps_per_tick(self._steps_per_second, self.model.rounds,
                                    self.speed_up.isChecked())
         self.model.step(count)
-        self._redraw()
+        text = self._text_now()
+        self._redraw(text)
         if self.model.done:
             self.status.emit(self._finish_line())
             return False
         lead = self.model.lead()
         self.status.emit(f"Step {lead.steps if lead else self.model.rounds}")
         return True
+
+    def _text_now(self) -> bool:
+        """Whether this step writes out its text (always, unless the timer did so lately)."""
+        if not self._from_timer or self.model.done:
+            return True
+        now = time.monotonic()
+        if now < self._text_due:
+            return False
+        self._text_due = now + TEXT_INTERVAL_S
+        return True
+
+    def _catch_up_text(self) -> None:
+        """The text of the last step, when the timer skipped it."""
+        self._text_due = 0.0
+        if self._text_stale:
+            self._write_text()
+
+    def pause(self) -> None:
+        super().pause()
+        self._catch_up_text()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().hideEvent(event)
+        self._catch_up_text()
 
     def _tick(self) -> None:
         # Only timer ticks may take several steps; the Step button always takes one.
@@ -631,11 +664,19 @@ class SurfaceTab(Tab):
         self.view3d.set_surface(self._box, xs, ys, z, colours)
 
     # -- drawing ------------------------------------------------------------------------------
-    def _redraw(self) -> None:
+    def _redraw(self, text: bool = True) -> None:
         if self.model.surface is not self._drawn_surface:
             self._draw_surface()
         self._draw_walkers()
-        self._draw_point()
+        self._draw_point(text=False)
+        if text:
+            self._write_text()
+        else:
+            self._text_stale = True
+
+    def _write_text(self) -> None:
+        self._text_stale = False
+        self._draw_point_text()
         self._fill_table()
         self._narrate()
 
@@ -732,27 +773,31 @@ class SurfaceTab(Tab):
             return None, None
         return points, points[-1]
 
-    def _draw_point(self) -> None:
-        """The gradient, the −∇f arrow and the two slices at the current point."""
+    def _point_now(self) -> tuple:
+        """(what identifies the drawing, the point, the words for where it is)."""
         model = self.model
         point = model.current_point()
-        gx, gy = model.gradient_at(point)
-        z = model.height_at(point)
-        lead = model.lead()
         x, y = point
+        lead = model.lead()
         if lead is None or lead.steps == 0:
             where = "At the start"
         else:
             where = f"At {TITLES[next(iter(model.race.descents))]}'s point"
         drawn = (model.surface, float(x), float(y), where)
+        return drawn, point, where
+
+    def _draw_point(self, text: bool = True) -> None:
+        """The −∇f arrow and the two slices at the current point (and its numbers)."""
+        if text:
+            self._draw_point_text()
+        model = self.model
+        drawn, point, _where = self._point_now()
         if drawn == self._drawn_point:
             return
         self._drawn_point = drawn
-        self.gradient_info.setText(
-            f"{where} ({number(x)}, {number(y)}), f = {number(z)}:<br>"
-            f"<b>∂f/∂x = {number(gx)}</b>, &nbsp; <b>∂f/∂y = {number(gy)}</b><br>"
-            f"The gradient ∇f = ({number(gx)}, {number(gy)}) points uphill; "
-            "the black arrow −∇f points downhill.")
+        gx, gy = model.gradient_at(point)
+        z = model.height_at(point)
+        x, y = point
         (x0, x1), (y0, y1) = model.surface.bounds
         tip = geo.descent_arrow(point, (gx, gy), ARROW_FRACTION * min(x1 - x0, y1 - y0))
         self.top.set_arrow(point, tip)
@@ -760,14 +805,30 @@ class SurfaceTab(Tab):
         f = model.surface.f
         t, heights = geo.cut(f, point, "x", model.surface.bounds)
         tangent = geo.tangent_segment(x, z, gx, TANGENT_FRACTION * (t[-1] - t[0]))
-        self.slices.along_x.show_slice(
-            t, heights, (x, z), tangent,
-            f"<b>f(x, {number(y, 4)})</b>: y held at {number(y, 4)}. "
-            f"Slope of the tangent = ∂f/∂x = <b>{number(gx, 4)}</b>")
+        self.slices.along_x.show_slice(t, heights, (x, z), tangent)
         t, heights = geo.cut(f, point, "y", model.surface.bounds)
         tangent = geo.tangent_segment(y, z, gy, TANGENT_FRACTION * (t[-1] - t[0]))
-        self.slices.along_y.show_slice(
-            t, heights, (y, z), tangent,
+        self.slices.along_y.show_slice(t, heights, (y, z), tangent)
+
+    def _draw_point_text(self) -> None:
+        """The gradient at the current point, in words, and the two slices' captions."""
+        drawn, point, where = self._point_now()
+        if drawn == self._point_texted:
+            return
+        self._point_texted = drawn
+        model = self.model
+        gx, gy = model.gradient_at(point)
+        z = model.height_at(point)
+        x, y = point
+        self.gradient_info.setText(
+            f"{where} ({number(x)}, {number(y)}), f = {number(z)}:<br>"
+            f"<b>∂f/∂x = {number(gx)}</b>, &nbsp; <b>∂f/∂y = {number(gy)}</b><br>"
+            f"The gradient ∇f = ({number(gx)}, {number(gy)}) points uphill; "
+            "the black arrow −∇f points downhill.")
+        self.slices.along_x.show_info(
+            f"<b>f(x, {number(y, 4)})</b>: y held at {number(y, 4)}. "
+            f"Slope of the tangent = ∂f/∂x = <b>{number(gx, 4)}</b>")
+        self.slices.along_y.show_info(
             f"<b>f({number(x, 4)}, y)</b>: x held at {number(x, 4)}. "
             f"Slope of the tangent = ∂f/∂y = <b>{number(gy, 4)}</b>")
 

@@ -569,3 +569,16 @@ def test_the_decision_boundary_is_the_path_pyqtgraph_draws(qapp, shape):
         theirs.generatePath()
         ours.generatePath()
         assert _path_points(ours.path) == _path_points(theirs.path)
+
+
+def test_the_collapse_panel_keeps_a_finite_range_for_outputs_near_the_largest_float(qtbot):
+    # Found by the monkey test: a diverged network's outputs near ±1.8e308 made the panel's
+    # height range overflow to ±inf, which pyqtgraph refuses at paint time.
+    from desktop_app.ui.network_collapse import CollapsePanel
+
+    panel = CollapsePanel()
+    qtbot.addWidget(panel)
+    across = np.linspace(0.0, 1.0, 5)
+    panel._fit_axes(across, np.array([-1.7e308, 0.0, 1.0, 2.0, 1.7e308]))
+    (x0, x1), (y0, y1) = panel.plot.getPlotItem().getViewBox().viewRange()
+    assert all(np.isfinite([x0, x1, y0, y1])) and y0 < 0.0 < 2.0 < y1

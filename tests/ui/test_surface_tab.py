@@ -6,6 +6,7 @@ The OpenGL side (the 3-D view itself) is checked in tests/gl/ in a child process
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -461,3 +462,36 @@ def test_a_start_where_the_typed_surface_is_undefined_is_explained(window, qtbot
     assert tab.model.race is not None and tab.model.start == (1.0, 1.0)
     click(qtbot, window, "step")
     assert all(d.steps == 1 for d in tab.model.race.descents.values())
+
+
+def test_text_skipped_while_playing_is_caught_up_on_pause(window, qtbot):
+    tab = surface_tab(window)
+    narration = child(tab, QTextEdit, "narration")
+    label = child(tab, QLabel, "gradient_info")
+    table = child(tab, QTableWidget, "walkers")
+    tab.play()
+    tab._tick()  # the first tick writes its text
+    first = narration.toHtml()
+    tab._tick()  # right after it: the pictures move, the words wait
+    assert narration.toHtml() == first
+    tab.pause()
+    played = (narration.toHtml(), label.text(), table.item(0, 1).text())
+    # Exactly what the same two steps made one at a time show.
+    tab.reset()
+    click(qtbot, window, "step")
+    click(qtbot, window, "step")
+    assert (narration.toHtml(), label.text(), table.item(0, 1).text()) == played
+    assert table.item(0, 1).text() == "2"
+
+
+def test_a_slice_keeps_its_height_range_while_the_curve_fits_in_it():
+    from desktop_app.ui.surface_slices import stepped_range
+
+    first = stepped_range(0.3, 8.7, 0.1, None)
+    assert first[0] <= 0.2 and first[1] >= 8.8
+    assert stepped_range(0.5, 8.0, 0.1, first) == first  # still inside, still filled
+    moved = stepped_range(0.5, 9.5, 0.1, first)  # the curve left the range
+    assert moved != first and moved[0] <= 0.4 and moved[1] >= 9.6
+    shrunk = stepped_range(0.5, 1.0, 0.05, moved)  # it now fills too little of the range
+    assert shrunk[0] <= 0.45 and 1.05 <= shrunk[1] < moved[1]
+    assert stepped_range(-math.inf, 1.0, 1.0, None) == (-math.inf, 2.0)
