@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.ui.digits_pad import DrawPad
 from tests.model.test_digits import STROKES
+from tests.ui.widgets import find
 
 LEFT = Qt.MouseButton.LeftButton
 TEST_SIZE = 359
@@ -32,12 +33,6 @@ TEST_SIZE = 359
 def digits_tab(window):
     window.show_tab("digits")
     return window.tab_by_key("digits")
-
-
-def find(tab, kind, name):
-    widget = tab.findChild(kind, name)
-    assert widget is not None, name
-    return widget
 
 
 def click(qtbot, tab, name):

@@ -23,6 +23,7 @@ from desktop_app.model.network_lab import TYPED
 from desktop_app.ui.network_diagram import MAX_WIDTH
 from desktop_app.ui.network_tab import BLEW_UP
 from desktop_app.ui.text_format import number
+from tests.ui.widgets import choose, find
 
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻−", "0123456789--")
 
@@ -32,24 +33,10 @@ def network_tab(window):
     return window.tab_by_key("network")
 
 
-def find(tab, kind, name):
-    widget = tab.findChild(kind, name)
-    assert widget is not None, name
-    return widget
-
-
 def click(qtbot, tab, name, modifier=Qt.KeyboardModifier.NoModifier):
     button = find(tab.window(), QPushButton, name)
     assert button.isVisible() and button.isEnabled(), name
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton, modifier)
-
-
-def choose(tab, name, data):
-    combo = find(tab, QComboBox, name)
-    index = combo.findData(data)
-    assert index >= 0, (name, data)
-    combo.setCurrentIndex(index)
-    combo.activated.emit(index)
 
 
 def text(tab, name):

@@ -15,7 +15,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDoubleSpinBox,
     QLabel,
     QLineEdit,
@@ -30,6 +29,7 @@ from desktop_app.model.network_lab import TYPED
 from desktop_app.model.optimizers import OPTIMIZER_NAMES
 from desktop_app.ui.digits_tab import BLEW_UP as DIGITS_BLEW_UP
 from desktop_app.ui.network_tab import BLEW_UP as NETWORK_BLEW_UP
+from tests.ui.widgets import choose, find
 
 PLAY_TIMEOUT = 30_000  # ms: a safety net for a stuck timer, not a speed requirement
 
@@ -50,25 +50,11 @@ def open_tab(window, key):
     return tab
 
 
-def find(tab, kind, name):
-    widget = tab.findChild(kind, name)
-    assert widget is not None, name
-    return widget
-
-
 def type_formula(qtbot, tab, name, text):
     field = find(tab, QLineEdit, name)
     field.setFocus()
     field.setText(text)
     qtbot.keyClick(field, Qt.Key.Key_Return)
-
-
-def choose(tab, name, data):
-    combo = find(tab, QComboBox, name)
-    index = combo.findData(data)
-    assert index >= 0, (name, data)
-    combo.setCurrentIndex(index)
-    combo.activated.emit(index)
 
 
 def play_until_it_stops(window, qtbot, tab):
