@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSlider,
@@ -81,26 +81,70 @@ TABS: tuple[TabSpec, ...] = (
 
 
 class _TabSlot(QWidget):
-    """What the tab bar holds for a tab: a note until the tab itself is built, then the tab."""
+    """What the tab bar holds for a tab: a note until the tab itself is built, then the tab.
+
+    It has no layout of its own on purpose. ``QLayout.activate`` asks its widget for new
+    geometry every time it runs, so with a layout here each new text in a tab (a label's
+    ``setText`` re-runs the layouts above it) would reach the ``QTabWidget``, which repaints
+    the whole tab on every layout request: a full-window repaint per animation frame. The
+    slot passes a request on only when the tab's size hints really changed.
+    """
 
     def __init__(self, spec: TabSpec) -> None:
         super().__init__()
         self.setObjectName(f"slot_{spec.key}")
         self.page: Tab | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.note = QLabel(f"Opening “{spec.title}”…")
+        self.note = QLabel(f"Opening “{spec.title}”…", self)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.note)
+        self._child: QWidget = self.note
+        self._hints = self._child_hints()
 
     def hold(self, page: Tab) -> None:
         self.page = page
-        self.layout().removeWidget(self.note)
         self.note.hide()  # deleted later; until then it would show through gaps in the tab
         self.note.deleteLater()
-        self.layout().addWidget(page)
+        page.setParent(self)
+        self._child = page
+        page.setGeometry(self.rect())
         if self.isVisible():
-            page.show()  # a layout would show it only after the event loop
+            page.show()
+        self._pass_on_new_hints(force=True)
+
+    def _child_hints(self) -> tuple:
+        # Only the limits: a shown window never grows to a new size hint, but it must keep
+        # to a new minimum. ``sizeHint`` is still answered live below.
+        child = self._child
+        return (child.minimumSizeHint(), child.minimumSize(), child.maximumSize(),
+                child.sizePolicy())
+
+    def _pass_on_new_hints(self, force: bool = False) -> None:
+        hints = self._child_hints()
+        if force or hints != self._hints:
+            self._hints = hints
+            self.updateGeometry()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        return self._child.sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        child = self._child
+        return child.minimumSizeHint().expandedTo(child.minimumSize())
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._pass_on_new_hints()
+            return True
+        return super().event(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self._child.setGeometry(self.rect())
+        super().resizeEvent(event)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        # Requests made while hidden were not posted here: catch up on being shown.
+        self._child.setGeometry(self.rect())
+        self._pass_on_new_hints()
+        super().showEvent(event)
 
 
 @dataclass(frozen=True)
