@@ -106,6 +106,8 @@ class DigitsTab(Tab):
         self._drawing_values = np.zeros(64)
         self._accuracy_x_range: tuple[int, int] | None = None
         self._hidden_error = ""
+        #: Parts of the last epoch's results still to show (see ``_draw_tick``).
+        self._later: list = []
 
         self.pad = DrawPad()
         self.network_view = DigitView("network_view", "The 8 by 8 picture the network reads")
@@ -543,9 +545,7 @@ class DigitsTab(Tab):
         else:
             finished = lab.train_epochs(1)
             lab.target = max(lab.target, lab.epoch)
-        self._show_progress()
-        if finished or lab.diverged:
-            self._show_results()
+        self._draw_tick(finished)
         if lab.diverged:
             self.status.emit(BLEW_UP)
             return False
@@ -601,7 +601,45 @@ class DigitsTab(Tab):
             text = f"Stopped at epoch {lab.epoch} of {lab.target}: Play (Space) carries on."
         self.training_status.setText(text)
 
+    def _draw_tick(self, epochs_finished: int) -> None:
+        """What one step of training shows.
+
+        On the timer, the accuracy and loss follow every epoch, while the slower pictures
+        (confusion matrix, neuron pictures, mistakes, the reading of the drawing) take turns,
+        one a frame: all of them in one frame took longer than a frame should, and an epoch
+        often takes a single frame. A step by hand, the end of the run and a pause show
+        everything at once.
+        """
+        self._show_progress()
+        lab = self.lab
+        if not self._from_timer or lab.diverged or lab.finished:
+            if epochs_finished or lab.diverged or self._later:
+                self._show_results()
+            return
+        if epochs_finished:
+            self._show_numbers()
+            for part in (self._show_confusion, self._show_first_layer, self._show_mistakes,
+                         self._refresh_reading):
+                if part not in self._later:
+                    self._later.append(part)
+        if self._later:
+            self._later.pop(0)()
+
+    def pause(self) -> None:
+        super().pause()
+        if self._later:
+            self._show_results()
+
     def _show_results(self) -> None:
+        self._later = []
+        self._show_numbers()
+        self._show_confusion()
+        self._show_first_layer()
+        self._show_mistakes()
+        self._refresh_reading()
+
+    def _show_numbers(self) -> None:
+        """The held-out accuracy and the training loss, in words and as a curve."""
         lab = self.lab
         n_test = lab.test_y.size
         accuracy = lab.test_accuracy()
@@ -621,7 +659,12 @@ class DigitsTab(Tab):
             # The same range set again would still redraw both axes.
             self._accuracy_x_range = x_range
             self.accuracy_plot.getPlotItem().setXRange(*x_range, padding=0.02)
-        self.confusion_plot.show_counts(lab.confusion())
+
+    def _show_confusion(self) -> None:
+        self.confusion_plot.show_counts(self.lab.confusion())
+
+    def _show_first_layer(self) -> None:
+        lab = self.lab
         no_hidden = len(lab.layer_sizes) == 2
         self.first_layer_plot.show_weights(lab.first_layer(), digit_captions=no_hidden)
         if no_hidden:
@@ -637,8 +680,6 @@ class DigitsTab(Tab):
             "of the 8 × 8 input. A neuron is excited when the ink falls on its orange "
             "squares and held back by ink on its blue ones. Each picture is scaled to its "
             "own largest weight.")
-        self._show_mistakes()
-        self._refresh_reading()
 
     def _show_mistakes(self) -> None:
         lab = self.lab

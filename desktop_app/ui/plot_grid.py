@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
 
 from desktop_app.ui import theme
 
@@ -34,6 +35,9 @@ class GridLines:
                 item = pg.PlotCurveItem(connect="pairs")
                 item.is_grid = True  # presenter mode leaves grid lines thin
                 item.setZValue(-1000)  # under everything the plot shows
+                # The lines change only with the range: Qt keeps their pixels, so a frame
+                # that moves a point over them copies them instead of drawing them again.
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
                 view.addItem(item, ignoreBounds=True)
                 self.items[(name, level)] = item
         self._drawn_for: tuple | None = None  # the range and size the lines were drawn for

@@ -36,7 +36,10 @@ class QuietBox(QWidget):
             # A minimum height set on the box (to keep a text's lines while it
             # animates) covers a child that needs less.
             height = max(child.heightForWidth(self.width()), self.minimumHeight())
-            return child.minimumSizeHint(), height
+            # Its minimum width is that of its longest word, often a number that changes
+            # each frame: it matters only once it is more than the box has.
+            low = child.minimumSizeHint()
+            return low.width() > self.width(), low.height(), height
         return child.minimumSizeHint(), child.sizeHint()
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)

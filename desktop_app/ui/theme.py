@@ -22,9 +22,15 @@ def style_plot(plot_item, x_label: str = "x", y_label: str = "") -> None:
     """The look every 2-D plot shares: a light grid, labelled axes, no stray buttons."""
     from desktop_app.ui.plot_grid import show_grid
 
+    from PySide6.QtWidgets import QGraphicsItem
+
     for name in ("left", "bottom"):
+        axis = plot_item.getAxis(name)
         # The finest tick level adds little a class can read.
-        plot_item.getAxis(name).setStyle(maxTickLevel=1)
+        axis.setStyle(maxTickLevel=1)
+        # An axis changes with the range only, but its ticks reach into the plot, so any
+        # change near an edge repaints it: Qt keeps its pixels and copies them instead.
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     show_grid(plot_item)
     plot_item.setLabel("bottom", x_label)
     plot_item.setLabel("left", y_label)
