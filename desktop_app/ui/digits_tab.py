@@ -63,6 +63,7 @@ from desktop_app.ui.digits_plots import (
     MistakesGallery,
     ProbabilityPlot,
 )
+from desktop_app.ui.plot_range import set_range_now
 from desktop_app.ui.quiet_box import QuietBox
 from desktop_app.ui.tab import Tab
 from desktop_app.ui.text_format import number
@@ -658,7 +659,7 @@ class DigitsTab(Tab):
         if x_range != self._accuracy_x_range:
             # The same range set again would still redraw both axes.
             self._accuracy_x_range = x_range
-            self.accuracy_plot.getPlotItem().setXRange(*x_range, padding=0.02)
+            set_range_now(self.accuracy_plot.getPlotItem().getViewBox(), x_range, padding=0.02)
 
     def _show_confusion(self) -> None:
         self.confusion_plot.show_counts(self.lab.confusion())

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from desktop_app.model.hot_cold import Move
 from desktop_app.ui import theme
+from desktop_app.ui.plot_range import set_range_now
 from desktop_app.ui.text_format import number
 
 
@@ -62,9 +63,6 @@ class HotColdPlot(pg.PlotWidget):
         self.setAccessibleName("Plot of d(x) with the walker")
         item = self.getPlotItem()
         theme.style_plot(item, "x", "d(x)")
-        # The grid changes only with the view, yet a move repaints the lines under it.
-        for line in item.grid_lines.items.values():
-            line.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         item.setMouseEnabled(x=False, y=False)
 
         self.curve = item.plot(pen=pg.mkPen(theme.CURVE, width=3))
@@ -214,7 +212,7 @@ class HotColdPlot(pg.PlotWidget):
         view = self.getPlotItem().getViewBox()
         if np.allclose(view.viewRange(), [x_range, y_range], rtol=1e-9, atol=0.0):
             return  # unchanged: setting it again would redraw both axes for nothing
-        view.setRange(xRange=x_range, yRange=y_range, padding=0)
+        set_range_now(view, x_range, y_range)
 
     # -- helpers -------------------------------------------------------------------
     def _screen_angle(self, x0: float, y0: float, x1: float, y1: float) -> float | None:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from desktop_app.model.network_lab import Collapse
 from desktop_app.ui import theme
 from desktop_app.ui.network_plots import NEGATIVE, POSITIVE, cache_axes
+from desktop_app.ui.plot_range import set_range_now
 from desktop_app.ui.text_format import number
 
 NETWORK_LINE = POSITIVE
@@ -117,26 +118,36 @@ class CollapsePanel(QGroupBox):
 
     def _fit_axes(self, across: np.ndarray, *curves: np.ndarray) -> None:
         """Across: the data's extent, padded as pyqtgraph pads it. Up: the same, widened
-        to whole steps of a 1-2-5 grid and kept while the curves fill most of it, so
-        small moves of the curves leave the axes be."""
+        to whole steps of a 1-2-5 grid and kept while the curves fill a good part of it,
+        so small moves of the curves leave the axes be."""
         vb = self.plot.getPlotItem().getViewBox()
         x_range = _padded(across, vb.suggestPadding(0))
         values = np.concatenate([np.ravel(c) for c in curves]) if curves else across[:0]
         lo, hi = _padded(values, vb.suggestPadding(1))
         y_range = _stepped((lo, hi))
         if self._range is not None and self._range[0] == x_range:
-            # Keep the range while the curves fit it and fill more than half of it.
+            # Keep the range while the curves fit it and fill more than a third of it.
             y0, y1 = self._range[1]
-            if y0 <= lo and hi <= y1 and (hi - lo) > 0.5 * (y1 - y0):
+            if y0 <= lo and hi <= y1 and (hi - lo) > (y1 - y0) / 3.0:
                 y_range = (y0, y1)
         if (x_range, y_range) != self._range:
             self._range = (x_range, y_range)
-            vb.setRange(xRange=x_range, yRange=y_range, padding=0)
+            set_range_now(vb, x_range, y_range)
 
     def show_report(self, report: Collapse, input_names, xs: np.ndarray | None,
-                    example_count: int) -> None:
-        """``xs``: the 1-D inputs to plot against (None: sort the examples by the output)."""
-        self.report = report
+                    example_count: int, aim: tuple[float, float] | None = None) -> None:
+        """``xs``: the 1-D inputs to plot against (None: sort the examples by the output);
+        ``aim``: the lowest and highest output the network is trained towards."""
+        self.show_plot(report, xs, aim)
+        self.show_words(report, input_names, example_count)
+
+    def show_plot(self, report: Collapse, xs: np.ndarray | None,
+                  aim: tuple[float, float] | None = None) -> None:
+        """The network's outputs as a line, the single (or closest) neuron's as dots.
+
+        The height always takes in ``aim``: the outputs grow towards it while the network
+        learns, and an axis that already shows it need not change on the way.
+        """
         outputs = np.nan_to_num(report.network_outputs)
         if xs is None:
             order = np.argsort(outputs, kind="stable")
@@ -147,19 +158,28 @@ class CollapsePanel(QGroupBox):
             across = np.asarray(xs, dtype=np.float64)[order]
             self._set_across("x")
         self.network_line.setData(across, outputs[order])
-        dots = None
+        if report.collapses:
+            dots = np.nan_to_num(report.neuron_outputs)[order]
+        else:
+            closest = report.neuron_outputs
+            finite = closest is not None and np.isfinite(closest).all()
+            dots = closest[order] if finite else None
+        heights = [outputs] if aim is None else [outputs, np.asarray(aim, dtype=np.float64)]
+        if dots is None:
+            self._show_dots([], [])
+        else:
+            self._show_dots(across, dots)
+            heights.append(dots)
+        self._fit_axes(across, *heights)
+
+    def show_words(self, report: Collapse, input_names, example_count: int) -> None:
+        """Whether the network is one neuron, that neuron, and how far apart the two are."""
+        self.report = report
         self.make_linear.setVisible(not report.collapses)
         key = (f"<span style='color:{NETWORK_LINE}'>blue line</span>: the network; "
                f"<span style='color:{NEURON_DOTS}'>orange dots</span>: ")
         if not report.collapses:
             self.max_difference = None
-            closest = report.neuron_outputs
-            if closest is not None and np.isfinite(closest).all():
-                dots = closest[order]
-                self._show_dots(across, dots)
-            else:
-                self._show_dots([], [])
-            self._fit_axes(across, outputs, *(() if dots is None else (dots,)))
             self.text.setText(f"<span style='color:{theme.HOT}'><b>No single neuron.</b></span> "
                               + html.escape(report.reason))
             self.weights.hide()
@@ -170,9 +190,6 @@ class CollapsePanel(QGroupBox):
             self.difference.setText(missed + key + "the closest straight neuron.")
             return
         self.max_difference = report.max_difference
-        dots = np.nan_to_num(report.neuron_outputs)[order]
-        self._show_dots(across, dots)
-        self._fit_axes(across, outputs, dots)
         self.text.setText(
             f"<b>{html.escape(report.reason)}</b> Mixing straight lines only ever gives "
             f"a straight line. That one neuron is:<br><b>g = {html.escape(report.formula)}</b>")

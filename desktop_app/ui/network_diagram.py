@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPainterPathStroker,
+    QPalette,
     QPen,
     QPixmap,
 )
@@ -48,6 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.model.network_lab import MAX_HIDDEN_LAYERS, MAX_NEURONS
+from desktop_app.ui import theme
 from desktop_app.ui.network_plots import NEGATIVE, POINT_LUT, POSITIVE
 
 ACTIVATION_TITLES = {"linear": "linear", "relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid"}
@@ -57,6 +59,8 @@ MAX_LAYERS = MAX_HIDDEN_LAYERS + 1
 MIN_WIDTH, WIDTH_PER_UNIT, MAX_WIDTH = 0.6, 2.2, 9.0
 #: Lines are restyled only when their width changes by at least this much.
 WIDTH_STEP = 0.25
+#: How strong a weight's colour is drawn over the background (solid: see theme.solid).
+EDGE_STRENGTH = 210 / 255
 #: How wide a line is for the mouse, whatever its drawn width.
 CLICK_WIDTH = 9.0
 HEADER_HEIGHT = 30
@@ -567,9 +571,9 @@ class NetworkDiagram(QWidget):
         if changed.size == 0:
             return
         self._edge_style = style
-        colours = {1.0: QColor(POSITIVE), -1.0: QColor(NEGATIVE)}
-        for c in colours.values():
-            c.setAlpha(210)
+        base = self.view.palette().color(QPalette.ColorRole.Base)
+        colours = {1.0: theme.solid(POSITIVE, EDGE_STRENGTH, base),
+                   -1.0: theme.solid(NEGATIVE, EDGE_STRENGTH, base)}
         for i in changed.tolist():
             pen = QPen(colours[sign[i]], float(width[i]))
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)

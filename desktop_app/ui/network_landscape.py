@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 from desktop_app.model.network_lab import Landscape
 from desktop_app.ui import theme
 from desktop_app.ui.network_plots import Isocurve, cache_axes
+from desktop_app.ui.plot_range import set_range_now
 from desktop_app.ui.text_format import number
 
 CONTOURS = 8
@@ -213,7 +214,7 @@ class LandscapePanel(QWidget):
         item = self.plot.getPlotItem()
         item.setLabel("bottom", self.weight_a.currentText())
         item.setLabel("left", self.weight_b.currentText())
-        item.getViewBox().setRange(xRange=(va[0], va[-1]), yRange=(vb[0], vb[-1]), padding=0)
+        set_range_now(item.getViewBox(), (va[0], va[-1]), (vb[0], vb[-1]))
         self.status_label.setText(
             f"Loss over {va.size} × {vb.size} values of the two weights, every other weight "
             f"as it was at epoch {landscape.epoch} (dark red = low, light yellow = high). "

@@ -21,6 +21,7 @@ from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import QGraphicsItem
 
 from desktop_app.ui import theme
+from desktop_app.ui.plot_range import set_range_now
 from desktop_app.ui.text_format import number
 
 #: Colour-blind-safe pair: positive / class 1 is blue, negative / class 0 is orange.
@@ -37,12 +38,8 @@ MAX_CURVE_POINTS = 2000
 
 
 def cache_axes(plot_item) -> None:
-    """Let Qt keep each axis (with its grid lines) as a ready picture.
-
-    An axis draws the grid across the whole plot, so without this every change inside a
-    plot repaints its axes, tick labels and all — the most expensive part of a frame. With
-    the cache an axis is drawn again only when its ticks change.
-    """
+    """Let Qt keep every axis as a ready picture (``theme.style_plot`` does the left and
+    bottom ones), drawn again only when its ticks change, and keep SI prefixes off."""
     for name in ("left", "bottom", "right", "top"):
         axis = plot_item.getAxis(name)
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -264,7 +261,7 @@ class DataPlot(pg.PlotWidget):
         item.setLabel("left", labels[1])
 
     def set_view(self, x_range, y_range) -> None:
-        self.getPlotItem().getViewBox().setRange(xRange=x_range, yRange=y_range, padding=0)
+        set_range_now(self.getPlotItem().getViewBox(), x_range, y_range)
 
     # -- 2-D tasks -------------------------------------------------------------------------
     def show_heatmap(self, values: np.ndarray, bounds, levels: tuple[float, float]) -> None:
@@ -332,6 +329,9 @@ class LossPlot(pg.PlotWidget):
         theme.style_plot(item, "epoch", "loss (log scale)")
         cache_axes(item)
         item.setLogMode(x=False, y=True)
+        # The loss labels change width as the curve falls (0.01, 0.005, 10⁻⁴): a narrower
+        # axis would resize the plot, and a resized plot is painted whole.
+        item.getAxis("left").setStyle(autoReduceTextSpace=False)
         item.setMouseEnabled(x=False, y=False)
         item.getViewBox().disableAutoRange()
         legend = item.addLegend(offset=(-6, 6), labelTextSize="9pt")
@@ -366,7 +366,7 @@ class LossPlot(pg.PlotWidget):
             while x_max < last:
                 x_max *= 2.0
             self._x_max = x_max
-            vb.setXRange(0.0, x_max, padding=0)
+            set_range_now(vb, x_range=(0.0, x_max))
         values = np.concatenate([train, test])
         values = values[np.isfinite(values) & (values > 0)]
         if values.size == 0:
@@ -377,7 +377,7 @@ class LossPlot(pg.PlotWidget):
             y0 = min(y0, math.floor(2.0 * lo) / 2.0)
             y1 = max(y1, math.ceil(2.0 * hi + 1e-9) / 2.0)
             self._y_range = (y0, y1)
-            vb.setYRange(y0, y1, padding=0)
+            set_range_now(vb, y_range=(y0, y1))
             self.getPlotItem().getAxis("left").setTicks([log_ticks(y0, y1), []])
 
 

@@ -73,11 +73,13 @@ GRID = 64
 #: Neuron pictures: PICTURE × PICTURE points (2-D) or PICTURE_1D points (1-D).
 PICTURE = 20
 PICTURE_1D = 40
-#: While playing, the loss curves and numbers are redrawn on every LOSS_EVERY-th frame,
-#: the weights, neuron pictures, collapse panel and formulas on every PICTURE_EVERY-th;
-#: the data picture on every frame.
-LOSS_EVERY = 3
-PICTURE_EVERY = 6
+#: While playing, the data picture is redrawn on every frame and the rest takes turns, one
+#: part a frame (see ``NetworkTab._redraw``): the loss curves every LOSS_EVERY-th frame,
+#: everything else every PICTURE_EVERY-th.
+TURNS = ("loss", "weights", "numbers", "pictures", "loss", "collapse plot", "numbers",
+         "collapse words")
+PICTURE_EVERY = len(TURNS)
+LOSS_EVERY = PICTURE_EVERY // TURNS.count("loss")
 #: Points on the curve g(x) of the fit task.
 CURVE_SAMPLES = 200
 #: Frames per second = FRAMES_PER_SPEED × the speed bar's value, within these limits.
@@ -589,31 +591,38 @@ class NetworkTab(Tab):
     def _redraw(self, full: bool) -> None:
         """Show the network as it is now.
 
-        While playing (``full`` False) only the data picture is redrawn on every frame;
-        the loss curves, numbers and the landscape path on every LOSS_EVERY-th frame; the
-        weights, neuron pictures, collapse panel and formulas on every PICTURE_EVERY-th.
+        While playing (``full`` False) the data picture is redrawn on every frame and the
+        other parts take turns (``TURNS``), one a frame: a frame that drew them all took
+        several times as long as one should, a visible stutter; spread out, they are not.
         """
         lab = self.lab
         self._frame += 1
-        # The slower parts take turns on different frames, so that no frame does them all
-        # at once: one frame that long is a visible stutter, spread out it is not.
-        phase = self._frame % PICTURE_EVERY
-        medium = full or self._frame % LOSS_EVERY == 0
-        self._draw_answer(full or medium)
-        if medium:
+        turn = None if full else TURNS[self._frame % len(TURNS)]
+        self._draw_answer(turn in (None, "numbers"))
+        if turn in (None, "loss"):
             self.loss_plot.show_history(*lab.history())
+        if turn in (None, "numbers"):
             if self.landscape_panel.isVisible():
                 self.landscape_panel.show_path(lab.path(*self.landscape_panel.pick()))
             self._show_stats()
-        if full or phase == 1:
+        if turn in (None, "weights"):
             self.diagram.show_weights(lab.net.flat)
             self._refresh_hover()
             self._show_status()
-        if (full or phase == 2) and not lab.diverged:
+        if turn in (None, "pictures") and not lab.diverged:
             res = PICTURE_1D if lab.n_inputs == 1 else PICTURE
             self.diagram.show_pictures(lab.pictures(res))
-        if full or (phase == 4 and self.collapse_panel.isVisible()):
-            self._show_collapse()
+        if full or (turn == "collapse plot" and self.collapse_panel.isVisible()):
+            self._collapse = lab.collapse()
+            xs = lab.all_inputs()[:, 0] if lab.n_inputs == 1 else None
+            self.collapse_panel.show_plot(self._collapse, xs, self._aim())
+        if full or (turn == "collapse words" and self.collapse_panel.isVisible()):
+            # The words of the report the plot shows, worked out a couple of frames ago.
+            report = self._collapse if self._collapse is not None else lab.collapse()
+            self.collapse_panel.show_words(report, lab.data.input_names,
+                                           len(lab.train) + len(lab.test))
+
+    _collapse = None
 
     def _draw_answer(self, with_numbers: bool) -> None:
         """The network's answer on the data picture (every frame)."""
@@ -649,10 +658,16 @@ class NetworkTab(Tab):
 
     def _show_collapse(self) -> None:
         lab = self.lab
-        report = lab.collapse()
+        self._collapse = report = lab.collapse()
         xs = lab.all_inputs()[:, 0] if lab.n_inputs == 1 else None
         self.collapse_panel.show_report(report, lab.data.input_names, xs,
-                                        len(lab.train) + len(lab.test))
+                                        len(lab.train) + len(lab.test), self._aim())
+
+    def _aim(self) -> tuple[float, float] | None:
+        """The range of the numbers the network is trained to output (None: no examples)."""
+        targets = self.lab.train.T
+        finite = targets[np.isfinite(targets)] if targets.size else targets
+        return (float(finite.min()), float(finite.max())) if finite.size else None
 
     def _show_stats(self) -> None:
         lab = self.lab
@@ -774,7 +789,7 @@ class NetworkTab(Tab):
         if lab.converged:
             self.status.emit(f"Converged at epoch {lab.epoch}: the loss stopped going down.")
             return False
-        if not self._from_timer or self._frame % PICTURE_EVERY == 0:
+        if not self._from_timer or TURNS[self._frame % len(TURNS)] == "weights":
             train, _ = lab.losses()
             self.status.emit(f"Epoch {lab.epoch}: training loss {number(train, 4)}")
         return True

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from desktop_app.ui import theme
 from desktop_app.ui.plot_grid import show_grid
+from desktop_app.ui.plot_range import set_range_now
 
 SECANT = theme.COLD
 TANGENT = theme.MINIMUM
@@ -87,10 +88,7 @@ def _keep_drawn(item: pg.PlotDataItem) -> None:
 
 def _plain_plot(widget: pg.PlotWidget, left: str) -> pg.PlotItem:
     item = widget.getPlotItem()
-    # The grid changes only with the view, yet every frame repaints the lines under
-    # what moved: copied from a picture they cost next to nothing.
-    for line in show_grid(item).items.values():
-        line.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    show_grid(item)
     item.setLabel("left", left)
     item.setMouseEnabled(x=False, y=False)
     item.hideButtons()
@@ -195,7 +193,7 @@ class SlopePlot(pg.PlotWidget):
         view = self.getPlotItem().getViewBox()
         if np.allclose(view.viewRange(), [x_range, y_range], rtol=1e-9, atol=0.0):
             return  # unchanged: setting it again would redraw both axes for nothing
-        view.setRange(xRange=x_range, yRange=y_range, padding=0)
+        set_range_now(view, x_range, y_range)
 
     @property
     def view_ranges(self) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -378,7 +376,7 @@ class DerivativePlot(pg.PlotWidget):
         view = self.getPlotItem().getViewBox()
         if np.allclose(view.viewRange()[1], (lo, hi), rtol=1e-9, atol=0.0):
             return  # unchanged: setting it again would redraw both axes for nothing
-        view.setYRange(lo, hi, padding=0)
+        set_range_now(view, y_range=(lo, hi))
 
     def show_marker(self, x: float, y: float, text: str, visible: bool) -> None:
         shown = self._shown

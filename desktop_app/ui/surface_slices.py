@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.ui import theme
+from desktop_app.ui.plot_range import set_range_now
 from desktop_app.ui.quiet_box import QuietBox
 
 SLICE_COLOR = theme.CURVE
@@ -108,10 +109,7 @@ class _Slice(QWidget):
             self._heights = stepped_range(lo, hi, pad, self._heights)
             view = ((float(t[0]), float(t[-1])), self._heights)
             if self._changed("range", view):
-                self.view_box.setRange(xRange=view[0], yRange=view[1], padding=0)
-                # pyqtgraph moves the items to the new range only when it starts painting,
-                # and that move makes Qt paint the whole plot a second time: move them now.
-                self.view_box.updateMatrix()
+                set_range_now(self.view_box, *view)
 
 
     def show_info(self, info: str) -> None:

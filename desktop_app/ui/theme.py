@@ -18,11 +18,27 @@ ERROR_TEXT = "#b00020"
 SURFACE_COLORS = ["#5c0a0a", "#a01c1c", "#d9531e", "#f2a541", "#fde9a9", "#fffbe0"]
 
 
+def solid(colour, share: float, background=BACKGROUND):
+    """``colour`` at ``share`` of its strength over ``background``, as an opaque QColor.
+
+    Qt's software painter draws a see-through line ten to thirty times slower than a solid
+    one (39 thin grid lines across 864 × 660: 4.3 ms against 0.12 ms; 60 thick antialiased
+    edges: 13.5 ms against 2.4 ms). A line over a plain background looks the same solid.
+    """
+    from PySide6.QtGui import QColor
+
+    top, under = QColor(colour), QColor(background if background != "w" else "white")
+    share = min(1.0, max(0.0, float(share)))
+    return QColor(*(round(share * a + (1.0 - share) * b) for a, b in
+                    ((top.red(), under.red()), (top.green(), under.green()),
+                     (top.blue(), under.blue()))))
+
+
 def style_plot(plot_item, x_label: str = "x", y_label: str = "") -> None:
     """The look every 2-D plot shares: a light grid, labelled axes, no stray buttons."""
-    from desktop_app.ui.plot_grid import show_grid
-
     from PySide6.QtWidgets import QGraphicsItem
+
+    from desktop_app.ui.plot_grid import show_grid
 
     for name in ("left", "bottom"):
         axis = plot_item.getAxis(name)
