@@ -38,13 +38,11 @@ MAX_CURVE_POINTS = 2000
 
 
 def cache_axes(plot_item) -> None:
-    """Let Qt keep every axis as a ready picture (``theme.style_plot`` does the left and
-    bottom ones), drawn again only when its ticks change, and keep SI prefixes off."""
+    """Every axis kept as Qt's ready pixels (``theme.keep_axes``) and no SI prefixes."""
+    theme.keep_axes(plot_item)
     for name in ("left", "bottom", "right", "top"):
-        axis = plot_item.getAxis(name)
-        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         # Plain numbers on the axes: no "(×0.001)" added to a label.
-        axis.enableAutoSIPrefix(False)
+        plot_item.getAxis(name).enableAutoSIPrefix(False)
 
 
 def diverging_colormap() -> pg.ColorMap:

@@ -9,7 +9,7 @@ on only when the widget really needs another size.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 
 class QuietBox(QWidget):
@@ -35,12 +35,34 @@ class QuietBox(QWidget):
         if child.hasHeightForWidth():
             # A minimum height set on the box (to keep a text's lines while it
             # animates) covers a child that needs less.
-            height = max(child.heightForWidth(self.width()), self.minimumHeight())
+            height = max(self._height_needed(self.width()), self.minimumHeight())
             # Its minimum width is that of its longest word, often a number that changes
             # each frame: it matters only once it is more than the box has.
             low = child.minimumSizeHint()
             return low.width() > self.width(), low.height(), height
         return child.minimumSizeHint(), child.sizeHint()
+
+    def _height_needed(self, width: int) -> int:
+        """The child's height at ``width``. A label is measured on a hidden twin: asking
+        a rich-text label itself lays its text out again and repaints it, a second paint
+        of every new text."""
+        child = self.child
+        if not isinstance(child, QLabel):
+            return child.heightForWidth(width)
+        twin = self._twin
+        if twin is None:
+            twin = self._twin = QLabel()
+            twin.setWordWrap(child.wordWrap())
+        if twin.font() != child.font():
+            twin.setFont(child.font())
+        twin.setTextFormat(child.textFormat())
+        twin.setContentsMargins(child.contentsMargins())
+        twin.setMargin(child.margin())
+        twin.setIndent(child.indent())
+        twin.setText(child.text())
+        return twin.heightForWidth(width)
+
+    _twin: QLabel | None = None
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
         return self.child.sizeHint()

@@ -89,6 +89,7 @@ def _keep_drawn(item: pg.PlotDataItem) -> None:
 def _plain_plot(widget: pg.PlotWidget, left: str) -> pg.PlotItem:
     item = widget.getPlotItem()
     show_grid(item)
+    theme.keep_axes(item, ("left", "bottom"))
     item.setLabel("left", left)
     item.setMouseEnabled(x=False, y=False)
     item.hideButtons()

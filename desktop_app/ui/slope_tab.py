@@ -598,6 +598,7 @@ class SlopeTab(Tab):
         if mode == self.mode:
             self._show_mode()
             return
+        self._release_labels()  # another page, other texts: sizes of their own
         self.pause()
         self.mode = mode
         self.revealed = False
@@ -963,10 +964,10 @@ class SlopeTab(Tab):
         window repaints what that touches: that was a third of a frame. A label of fixed
         size asks nothing. A text one line longer on one frame and one shorter on the next
         also made the pictures jump up and down, each jump a full redraw: a held label
-        keeps the lines it once needed until the student changes something.
+        keeps the lines it once needed, through Reset and new walks too, until another
+        mode, window size or text size asks for sizes of its own.
         """
         if not self._stepping:
-            self._release_labels()
             return
         for label in self._animated_labels():
             if label in self._held or not label.isVisible():

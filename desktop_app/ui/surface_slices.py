@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.ui import theme
+from desktop_app.ui.plot_dot import Dot
 from desktop_app.ui.plot_range import set_range_now
 from desktop_app.ui.quiet_box import QuietBox
 
@@ -64,7 +65,7 @@ class _Slice(QWidget):
         self.curve = item.plot(pen=pg.mkPen(SLICE_COLOR, width=2.5))
         self.tangent = item.plot(pen=pg.mkPen(TANGENT_COLOR, width=2.5,
                                               style=Qt.PenStyle.DashLine))
-        self.point = pg.ScatterPlotItem(size=10, brush=POINT_COLOR, pen=pg.mkPen("w", width=1))
+        self.point = Dot(10, POINT_COLOR, pg.mkPen("w", width=1))
         item.addItem(self.point)
         # What was last handed to each item: setting the same again still redraws it (and a
         # view range set again redraws both axes).
@@ -95,9 +96,7 @@ class _Slice(QWidget):
             tangent = ([], [])
         if self._changed("tangent", tangent):
             self.tangent.setData(*tangent)
-        spot = ([here[0]], [here[1]]) if np.all(np.isfinite(here)) else ([], [])
-        if self._changed("point", spot):
-            self.point.setData(*spot)
+        self.point.set_point(here)
         if info is not None:
             self.show_info(info)
         finite = heights[np.isfinite(heights)]

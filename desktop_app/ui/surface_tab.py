@@ -159,6 +159,8 @@ class SurfaceTab(Tab):
         self._point_texted: tuple | None = None
         self._text_due = 0.0  # time.monotonic() from which the timer may write text again
         self._text_stale = False
+        #: Texts still to write for the timer's last turn (see ``_redraw``).
+        self._text_parts: list = []
 
         self.top = TopView(theme.OPTIMIZER_COLORS)
         self.top.clicked.connect(self._on_view_clicked)
@@ -669,13 +671,20 @@ class SurfaceTab(Tab):
             self._draw_surface()
         self._draw_walkers()
         self._draw_point(text=False)
-        if text:
+        if text and not self._from_timer:
             self._write_text()
-        else:
-            self._text_stale = True
+            return
+        if text:
+            # The timer's turn to write: one part a frame, so that no frame writes them
+            # all (together they took longer than the rest of a frame).
+            self._text_parts = [self._draw_point_text, self._fill_table, self._narrate]
+        self._text_stale = True
+        if self._text_parts:
+            self._text_parts.pop(0)()
 
     def _write_text(self) -> None:
         self._text_stale = False
+        self._text_parts = []
         self._draw_point_text()
         self._fill_table()
         self._narrate()

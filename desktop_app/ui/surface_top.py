@@ -14,6 +14,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from desktop_app.ui import theme
+from desktop_app.ui.plot_dot import Dot
+from desktop_app.ui.plot_range import set_range_now
 
 CONTOUR_PEN = (50, 10, 10, 120)
 ARROW_COLOR = "#1a1a1a"
@@ -82,8 +84,7 @@ class TopView(pg.PlotWidget):
                                                 skipFiniteCheck=True)
             self.paths[name] = pg.PlotCurveItem(pen=pg.mkPen(colour, width=2.5),
                                                 skipFiniteCheck=True)
-            self.balls[name] = pg.ScatterPlotItem(size=14, brush=colour,
-                                                  pen=pg.mkPen(theme.PATH_HALO, width=2))
+            self.balls[name] = Dot(14, colour, pg.mkPen(theme.PATH_HALO, width=2))
             for part in (self.halos[name], self.paths[name], self.balls[name]):
                 part.setVisible(False)
         for group in (self.halos, self.paths, self.balls):
@@ -94,11 +95,9 @@ class TopView(pg.PlotWidget):
             part.setZValue(20 + depth)
         for ball in self.balls.values():
             ball.setZValue(30)
-        self.start = pg.ScatterPlotItem(size=13, brush=theme.START_MARK,
-                                        pen=pg.mkPen("#222222", width=2))
+        self.start = Dot(13, theme.START_MARK, pg.mkPen("#222222", width=2))
         item.addItem(self.start)
-        self.hover = pg.ScatterPlotItem(size=12, brush=theme.HOVER_MARK,
-                                        pen=pg.mkPen("#222222", width=1.5))
+        self.hover = Dot(12, theme.HOVER_MARK, pg.mkPen("#222222", width=1.5))
         item.addItem(self.hover)
         self.start.setZValue(31)
         self.hover.setZValue(32)
@@ -120,7 +119,7 @@ class TopView(pg.PlotWidget):
         self.contours.setData(contour_points[:, 0], contour_points[:, 1])
         points = np.asarray(minima, dtype=float).reshape(-1, 2)
         self.minima.setData(points[:, 0], points[:, 1])
-        self.view_box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+        set_range_now(self.view_box, (x0, x1), (y0, y1), padding=0.02)
 
     # -- every frame ---------------------------------------------------------------------
     def set_walkers(self, walkers: dict[str, tuple]) -> None:
@@ -137,18 +136,16 @@ class TopView(pg.PlotWidget):
                 self.paths[name].setData(path[:, 0], path[:, 1])
             self.halos[name].setVisible(shown)
             self.paths[name].setVisible(shown)
-            if head is not None:
-                self.balls[name].setData([head[0]], [head[1]])
-            self.balls[name].setVisible(head is not None)
+            self.balls[name].set_point(head)
 
     def set_start(self, point: tuple[float, float]) -> None:
         point = (point[0], point[1])
         if point != self._start:
             self._start = point
-            self.start.setData([point[0]], [point[1]])
+            self.start.set_point(point)
 
     def set_hover(self, point: tuple[float, float] | None) -> None:
-        self.hover.setData(*(([point[0]], [point[1]]) if point is not None else ([], [])))
+        self.hover.set_point(point)
 
     def set_arrow(self, tail: tuple[float, float], tip: tuple[float, float] | None) -> None:
         """The −∇f arrow from ``tail`` to ``tip`` (hidden when there is no downhill)."""

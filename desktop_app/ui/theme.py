@@ -34,19 +34,27 @@ def solid(colour, share: float, background=BACKGROUND):
                      (top.blue(), under.blue()))))
 
 
+def keep_axes(plot_item, names=("left", "bottom", "right", "top")) -> None:
+    """Let Qt keep these axes as ready pixels, drawn again only when their ticks change.
+
+    An axis changes with the range only, but its ticks reach into the plot, so anything
+    that moves near an edge repaints it, labels and all; from Qt's cache that is a copy.
+    """
+    from PySide6.QtWidgets import QGraphicsItem
+
+    for name in names:
+        plot_item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
 def style_plot(plot_item, x_label: str = "x", y_label: str = "") -> None:
     """The look every 2-D plot shares: a light grid, labelled axes, no stray buttons."""
-    from PySide6.QtWidgets import QGraphicsItem
 
     from desktop_app.ui.plot_grid import show_grid
 
     for name in ("left", "bottom"):
-        axis = plot_item.getAxis(name)
         # The finest tick level adds little a class can read.
-        axis.setStyle(maxTickLevel=1)
-        # An axis changes with the range only, but its ticks reach into the plot, so any
-        # change near an edge repaints it: Qt keeps its pixels and copies them instead.
-        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        plot_item.getAxis(name).setStyle(maxTickLevel=1)
+    keep_axes(plot_item, ("left", "bottom"))
     show_grid(plot_item)
     plot_item.setLabel("bottom", x_label)
     plot_item.setLabel("left", y_label)
