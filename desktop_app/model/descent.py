@@ -200,6 +200,13 @@ class Descent:
 
     def _evaluate(self, x: float, y: float) -> tuple[float, tuple[float, float]]:
         """f and its gradient at (x, y); nan where the surface cannot say (overflow etc.)."""
+        at = getattr(self.surface, "at", None)
+        if at is not None:
+            try:
+                z, gx, gy = at(x, y)
+                return z, (gx, gy)
+            except ArithmeticError:
+                pass  # each part on its own below: one may still have a value
         with np.errstate(all="ignore"):
             try:
                 z = float(self.surface.f(x, y))

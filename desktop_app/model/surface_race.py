@@ -8,6 +8,7 @@ rebuilds it whenever they change. Everything here runs without Qt.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 from psygnal import evented
@@ -209,12 +210,16 @@ class SurfaceRace:
     def rounds(self) -> int:
         return 0 if self.race is None else self.race.rounds
 
-    def step(self, count: int = 1) -> int:
-        """Up to ``count`` rounds of the race; returns how many were made."""
+    def step(self, count: int = 1, seconds: float | None = None) -> int:
+        """Up to ``count`` rounds of the race, stopping early once ``seconds`` have passed
+        (None: no limit; at least one round is made); returns how many were made."""
         made = 0
+        start = time.perf_counter()
         while self.race is not None and made < count and not self.race.done:
             self.race.step()
             made += 1
+            if seconds is not None and time.perf_counter() - start >= seconds:
+                break
         return made
 
     # -- what the views show --------------------------------------------------------------

@@ -8,8 +8,12 @@ on only when the widget really needs another size.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QEvent, QSize
 from PySide6.QtWidgets import QLabel, QWidget
+
+_DIGITS = re.compile(r"[0-9]")
 
 
 class QuietBox(QWidget):
@@ -18,6 +22,7 @@ class QuietBox(QWidget):
     def __init__(self, child: QWidget) -> None:
         super().__init__()
         self.child = child
+        self._measured: dict[tuple, tuple] = {}  # see _measure
         child.setParent(self)
         self.setSizePolicy(child.sizePolicy())
         self.setMinimumSize(child.minimumSize())
@@ -35,20 +40,30 @@ class QuietBox(QWidget):
         if child.hasHeightForWidth():
             # A minimum height set on the box (to keep a text's lines while it
             # animates) covers a child that needs less.
-            height = max(self._height_needed(self.width()), self.minimumHeight())
+            height, low = self._measure(self.width())
             # Its minimum width is that of its longest word, often a number that changes
             # each frame: it matters only once it is more than the box has.
-            low = child.minimumSizeHint()
-            return low.width() > self.width(), low.height(), height
+            return low.width() > self.width(), low.height(), max(height, self.minimumHeight())
         return child.minimumSizeHint(), child.sizeHint()
 
-    def _height_needed(self, width: int) -> int:
-        """The child's height at ``width``. A label is measured on a hidden twin: asking
-        a rich-text label itself lays its text out again and repaints it, a second paint
-        of every new text."""
+    def _measure(self, width: int) -> tuple[int, QSize]:
+        """The child's height at ``width`` and its minimum size.
+
+        A label is measured on a hidden twin: asking a rich-text label itself lays its
+        text out again and repaints it, a second paint of every new text. Measuring costs
+        half a millisecond, and an animated text changes mostly its digits, which are all
+        equally wide: texts that differ only in which digits they show share one
+        measurement.
+        """
         child = self.child
         if not isinstance(child, QLabel):
-            return child.heightForWidth(width)
+            return child.heightForWidth(width), child.minimumSizeHint()
+        key = (_DIGITS.sub("0", child.text()), width, child.font().key())
+        known = self._measured.get(key)
+        if known is not None:
+            return known
+        if len(self._measured) > 64:
+            self._measured.clear()
         twin = self._twin
         if twin is None:
             twin = self._twin = QLabel()
@@ -60,7 +75,8 @@ class QuietBox(QWidget):
         twin.setMargin(child.margin())
         twin.setIndent(child.indent())
         twin.setText(child.text())
-        return twin.heightForWidth(width)
+        self._measured[key] = found = (twin.heightForWidth(width), twin.minimumSizeHint())
+        return found
 
     _twin: QLabel | None = None
 

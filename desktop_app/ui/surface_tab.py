@@ -90,6 +90,9 @@ PATH_LIFT = 0.015
 #: most this often: faster than a class can read them anyway, and writing them out costs
 #: more than drawing the pictures. Pause and Step always show the last step's.
 TEXT_INTERVAL_S = 0.2
+#: A timer tick steps the race for at most this long: on a slow computer a long race then
+#: runs a little slower instead of every frame running late.
+STEP_BUDGET_S = 0.0015
 
 HYPER_LABELS = {
     "momentum": "momentum μ",
@@ -157,6 +160,7 @@ class SurfaceTab(Tab):
         self._drawn_point: tuple | None = None
         self._narrated: str | None = None
         self._point_texted: tuple | None = None
+        self._slices_texted: tuple | None = None
         self._text_due = 0.0  # time.monotonic() from which the timer may write text again
         self._text_stale = False
         #: Texts still to write for the timer's last turn (see ``_redraw``).
@@ -519,11 +523,12 @@ class SurfaceTab(Tab):
         if self.model.done:
             self.status.emit("Every walker has finished. Press Reset (R) to race again.")
             return False
-        count = 1
+        count, budget = 1, None
         if self._from_timer:
             count = steps_per_tick(self._steps_per_second, self.model.rounds,
                                    self.speed_up.isChecked())
-        self.model.step(count)
+            budget = STEP_BUDGET_S
+        self.model.step(count, budget)
         text = self._text_now()
         self._redraw(text)
         if self.model.done:
@@ -677,7 +682,8 @@ class SurfaceTab(Tab):
         if text:
             # The timer's turn to write: one part a frame, so that no frame writes them
             # all (together they took longer than the rest of a frame).
-            self._text_parts = [self._draw_point_text, self._fill_table, self._narrate]
+            self._text_parts = [self._write_gradient_text, self._write_slice_texts,
+                                self._fill_table, self._narrate]
         self._text_stale = True
         if self._text_parts:
             self._text_parts.pop(0)()
@@ -821,6 +827,10 @@ class SurfaceTab(Tab):
 
     def _draw_point_text(self) -> None:
         """The gradient at the current point, in words, and the two slices' captions."""
+        self._write_gradient_text()
+        self._write_slice_texts()
+
+    def _write_gradient_text(self) -> None:
         drawn, point, where = self._point_now()
         if drawn == self._point_texted:
             return
@@ -834,6 +844,14 @@ class SurfaceTab(Tab):
             f"<b>∂f/∂x = {number(gx)}</b>, &nbsp; <b>∂f/∂y = {number(gy)}</b><br>"
             f"The gradient ∇f = ({number(gx)}, {number(gy)}) points uphill; "
             "the black arrow −∇f points downhill.")
+
+    def _write_slice_texts(self) -> None:
+        drawn, point, _where = self._point_now()
+        if drawn == self._slices_texted:
+            return
+        self._slices_texted = drawn
+        gx, gy = self.model.gradient_at(point)
+        x, y = point
         self.slices.along_x.show_info(
             f"<b>f(x, {number(y, 4)})</b>: y held at {number(y, 4)}. "
             f"Slope of the tangent = ∂f/∂x = <b>{number(gx, 4)}</b>")
