@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from desktop_app.model.network_lab import Collapse
 from desktop_app.ui import theme
 from desktop_app.ui.network_plots import NEGATIVE, POSITIVE, cache_axes
+from desktop_app.ui.plot_dot import Dots
 from desktop_app.ui.plot_range import set_range_now
 from desktop_app.ui.text_format import number
 
@@ -84,8 +85,8 @@ class CollapsePanel(QGroupBox):
         # axes, labels and all, which costs more than the line and the dots.
         item.getViewBox().disableAutoRange()
         self.network_line = item.plot(pen=pg.mkPen(NETWORK_LINE, width=4))
-        self.neuron_dots = item.plot(pen=None, symbol="o", symbolSize=5,
-                                     symbolBrush=NEURON_DOTS, symbolPen=None)
+        self.neuron_dots = Dots(5, NEURON_DOTS)
+        item.addItem(self.neuron_dots)
         self._range: tuple | None = None
         self._dots: tuple | None = None
 
@@ -114,7 +115,7 @@ class CollapsePanel(QGroupBox):
                 and np.array_equal(self._dots[0], xs) and np.array_equal(self._dots[1], ys)):
             return
         self._dots = (xs.copy(), ys.copy())
-        self.neuron_dots.setData(xs, ys)
+        self.neuron_dots.set_points(xs, ys)
 
     def _fit_axes(self, across: np.ndarray, *curves: np.ndarray) -> None:
         """Across: the data's extent, padded as pyqtgraph pads it. Up: the same, widened
@@ -124,7 +125,10 @@ class CollapsePanel(QGroupBox):
         x_range = _padded(across, vb.suggestPadding(0))
         values = np.concatenate([np.ravel(c) for c in curves]) if curves else across[:0]
         lo, hi = _padded(values, vb.suggestPadding(1))
-        y_range = _stepped((lo, hi))
+        # A quarter of room above and below: a learning network's outputs keep growing,
+        # and each new range redraws the axes and everything in the plot.
+        room = 0.25 * (hi - lo) if math.isfinite(hi - lo) else 0.0
+        y_range = _stepped((lo - room, hi + room))
         if self._range is not None and self._range[0] == x_range:
             # Keep the range while the curves fit it and fill more than a third of it.
             y0, y1 = self._range[1]

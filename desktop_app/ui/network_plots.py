@@ -313,8 +313,9 @@ class DataPlot(pg.PlotWidget):
 class LossPlot(pg.PlotWidget):
     """Training and test loss per epoch (log scale).
 
-    The axes move in steps (the epochs axis doubles, the loss axis grows by half decades),
-    not on every frame: redrawing an axis's labels costs more than the curves.
+    The axes move in steps (the epochs axis doubles, the loss axis grows by whole decades
+    downwards, half decades upwards), not on every frame: redrawing an axis's labels costs
+    more than the curves.
     """
 
     FIRST_EPOCHS = 50
@@ -372,7 +373,9 @@ class LossPlot(pg.PlotWidget):
         lo, hi = math.log10(float(values.min())), math.log10(float(values.max()))
         y0, y1 = self._y_range
         if lo < y0 or hi > y1:
-            y0 = min(y0, math.floor(2.0 * lo) / 2.0)
+            # Downwards at least half a decade of room, to a whole decade: a falling loss
+            # then crosses into a new range about once a decade, not twice.
+            y0 = min(y0, math.floor(lo - 0.5))
             y1 = max(y1, math.ceil(2.0 * hi + 1e-9) / 2.0)
             self._y_range = (y0, y1)
             set_range_now(vb, y_range=(y0, y1))

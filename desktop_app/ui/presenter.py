@@ -216,7 +216,7 @@ def _scale_item(item, text: float, line: float, marker: float, contrast: bool,
                 previous: float) -> int:
     import pyqtgraph as pg
 
-    from desktop_app.ui.plot_dot import Dot
+    from desktop_app.ui.plot_dot import Dot, Dots
 
     if isinstance(item, pg.PlotDataItem):
         pen = _scaled_pen(item, "pen", item.opts.get("pen"), line)
@@ -236,13 +236,14 @@ def _scale_item(item, text: float, line: float, marker: float, contrast: bool,
     if isinstance(item, pg.ScatterPlotItem) and not _inside_data_item(item):
         _scale_scatter(item, line, marker)
         return 1
-    if isinstance(item, Dot):
+    if isinstance(item, (Dot, Dots)):
         size = _remember(item, "dot", item.size)
         item.set_size(size * marker)
         _applied(item, "dot", size * marker)
-        pen = _scaled_pen(item, "pen", item.pen(), line)
-        if pen is not None:
-            item.setPen(pen)
+        if isinstance(item, Dot):
+            pen = _scaled_pen(item, "pen", item.pen(), line)
+            if pen is not None:
+                item.setPen(pen)
         return 1
     if isinstance(item, pg.TargetItem):
         size = _remember(item, "target", float(item.scale))

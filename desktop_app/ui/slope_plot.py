@@ -21,6 +21,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from desktop_app.ui import theme
+from desktop_app.ui.plot_dot import Dot, Dots
 from desktop_app.ui.plot_grid import show_grid
 from desktop_app.ui.plot_range import set_range_now
 
@@ -131,8 +132,7 @@ class SlopePlot(pg.PlotWidget):
         item.addItem(self.q_label)
 
         self.path = item.plot(pen=pg.mkPen(PATH, width=2))
-        self.path_dots = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(PATH),
-                                            pen=pg.mkPen("w", width=1))
+        self.path_dots = Dots(9, PATH, edge="w")
         item.addItem(self.path_dots)
         self.last_step = item.plot(pen=pg.mkPen(PATH, width=6))
         # The newest step is a change of x: a ruler along the bottom shows how long it is.
@@ -155,8 +155,7 @@ class SlopePlot(pg.PlotWidget):
             item.addItem(label)
             self.lines[name] = (line, label)
 
-        self.second_point = pg.ScatterPlotItem(size=15, brush=pg.mkBrush(SECANT),
-                                               pen=pg.mkPen("w", width=2))
+        self.second_point = Dot(15, SECANT, pg.mkPen("w", width=2))
         self.second_point.setZValue(10)
         item.addItem(self.second_point)
         self.second_label = pg.TextItem("x + q", color=SECANT, anchor=(-0.25, -0.1))
@@ -234,12 +233,12 @@ class SlopePlot(pg.PlotWidget):
         shown.set_anchor(self.second_label,
                          (-0.25, -0.1) if not ok or y >= y_from else (-0.25, 1.1))
         if not ok:
-            shown.set_data(self.second_point, [], [])
+            self.second_point.set_point(None)
             shown.set_data(self.run_rise, [], [])
             self.second_label.setVisible(False)
             self.q_label.setVisible(False)
             return
-        shown.set_data(self.second_point, [x], [y])
+        self.second_point.set_point((x, y))
         shown.set_data(self.run_rise, [x_from, x, x, x], [y_from, y_from, y_from, y])
         width = self._x_range[1] - self._x_range[0]
         # Words only where there is room for them: a tiny q leaves the two points on top
@@ -283,7 +282,7 @@ class SlopePlot(pg.PlotWidget):
             # bound one.
             finite = [(x, y) for x, y in zip(xs, ys, strict=True)
                       if math.isfinite(x) and math.isfinite(y)]
-            self.path_dots.setData([x for x, _ in finite], [y for _, y in finite])
+            self.path_dots.set_points([x for x, _ in finite], [y for _, y in finite])
         if len(xs) < 2 or not all(math.isfinite(v) for v in (*xs[-2:], *ys[-2:])):
             shown.set_data(self.last_step, [], [])
             shown.set_data(self.step_ruler, [], [])
@@ -357,8 +356,7 @@ class DerivativePlot(pg.PlotWidget):
         self.x_line = pg.InfiniteLine(angle=90, movable=False,
                                       pen=pg.mkPen(POINT, width=1.5, style=Qt.PenStyle.DashLine))
         item.addItem(self.x_line)
-        self.dot = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(TANGENT),
-                                      pen=pg.mkPen("w", width=2))
+        self.dot = Dot(14, TANGENT, pg.mkPen("w", width=2))
         self.dot.setZValue(10)
         item.addItem(self.dot)
         self.label = _label(TANGENT, scale=1.05)
@@ -385,7 +383,7 @@ class DerivativePlot(pg.PlotWidget):
         if math.isfinite(x) and shown.changed(self.x_line, "pos", x):
             self.x_line.setPos(x)
         ok = visible and math.isfinite(x) and math.isfinite(y)
-        shown.set_data(self.dot, *(([x], [y]) if ok else ([], [])))
+        self.dot.set_point((x, y) if ok else None)
         self.label.setVisible(ok)
         if ok:
             view = self.getPlotItem().getViewBox().viewRange()
