@@ -359,7 +359,7 @@ def test_a_new_minimum_size_in_a_tab_reaches_the_window(window, qtbot):
     before = window.minimumSizeHint().width()
     assert before < 4000
     requests = Counter(stack, QEvent.Type.LayoutRequest)
-    tab.result.setMinimumWidth(4000)
+    tab.heading.setMinimumWidth(4000)  # the panel on the right keeps its own
     settle()
     requests.remove()
     assert requests.count >= 1
@@ -458,21 +458,50 @@ def test_network_loss_curve_is_redrawn_on_its_turns_only(window):
     assert turns.count("loss") == 2 * TURNS.count("loss") == 4
 
 
-def test_network_full_redraw_shows_the_collapse_of_the_current_network(window):
+def shows_outputs(panel, report) -> bool:
+    _xs, ys = panel.network_line.getData()
+    return np.array_equal(np.sort(ys), np.sort(np.nan_to_num(report.network_outputs)))
+
+
+def test_network_collapse_waits_for_its_turns_and_a_full_redraw_shows_it_now(window):
     window.show_tab("network")
     tab = window.tab_by_key("network")
     panel = tab.collapse_panel
-    assert not panel.isVisible()  # behind another view: its turns skip it
+    assert panel.isVisible()
     tab.step()
-    old = panel.report.network_outputs.copy()
-    for _ in range(len(TURNS)):
-        tab.lab.train_epochs(5)
-        tab._redraw(full=False)
+    old = tab.lab.collapse()
+    assert np.array_equal(panel.report.network_outputs, old.network_outputs)
+    tab.lab.train_epochs(20)
     now = tab.lab.collapse()
-    assert not np.array_equal(now.network_outputs, old)
-    assert np.array_equal(panel.report.network_outputs, old)
+    assert not np.array_equal(now.network_outputs, old.network_outputs)
+
+    tab._frame = TURNS.index("weights") - 1
+    tab._redraw(full=False)  # not the collapse's turn
+    assert np.array_equal(panel.report.network_outputs, old.network_outputs)
+    assert shows_outputs(panel, old) and not shows_outputs(panel, now)
+
     tab._redraw(full=True)
     assert np.array_equal(panel.report.network_outputs, now.network_outputs)
-    _xs, ys = panel.network_line.getData()
-    assert np.array_equal(np.sort(ys), np.sort(np.nan_to_num(now.network_outputs)))
+    assert shows_outputs(panel, now)
     assert loss_points(tab) == tab.lab.epoch + 1
+
+
+def test_network_collapse_plot_and_words_take_separate_turns(window):
+    window.show_tab("network")
+    tab = window.tab_by_key("network")
+    panel = tab.collapse_panel
+    tab.step()
+    old = tab.lab.collapse()
+    tab.lab.train_epochs(20)
+    now = tab.lab.collapse()
+    tab._frame = TURNS.index("collapse plot") - 1
+    tab._redraw(full=False)
+    assert TURNS[tab._frame % len(TURNS)] == "collapse plot"
+    assert shows_outputs(panel, now)
+    assert np.array_equal(panel.report.network_outputs, old.network_outputs)
+    while TURNS[(tab._frame + 1) % len(TURNS)] != "collapse words":
+        tab._redraw(full=False)
+        assert np.array_equal(panel.report.network_outputs, old.network_outputs)
+    tab._redraw(full=False)
+    assert panel.report is tab._collapse
+    assert np.array_equal(panel.report.network_outputs, now.network_outputs)
