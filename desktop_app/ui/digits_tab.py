@@ -297,11 +297,13 @@ class DigitsTab(Tab):
         self.accuracy_curve = item.plot(pen=pg.mkPen(theme.COLD, width=2))
         train_layout.addLayout(buttons)
         train_layout.addWidget(self.progress)
-        train_layout.addWidget(self.accuracy)
-        train_layout.addWidget(self.accuracy_detail)
+        # The words change every epoch: in quiet boxes they repaint themselves only, not
+        # the whole column around them.
+        train_layout.addWidget(QuietBox(self.accuracy))
+        train_layout.addWidget(QuietBox(self.accuracy_detail))
         train_layout.addWidget(self.accuracy_plot)
-        train_layout.addWidget(self.loss)
-        train_layout.addWidget(self.training_status)
+        train_layout.addWidget(QuietBox(self.loss))
+        train_layout.addWidget(QuietBox(self.training_status))
         column.addWidget(train_box)
 
         column.addStretch(1)

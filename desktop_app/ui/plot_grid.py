@@ -33,7 +33,6 @@ class GridItem(pg.GraphicsObject):
         super().__init__()
         self._groups: list[tuple[object, list[QLineF]]] = []
         self._rect = QRectF()
-        self.setZValue(-1000)  # under everything the plot shows
 
     def set_lines(self, groups, rect: QRectF) -> None:
         """``groups``: (pen, [QLineF, ...]) pairs; ``rect``: what the lines cover."""
@@ -66,6 +65,9 @@ class GridLines:
         view = plot_item.getViewBox()
         self.item = GridItem()
         view.addItem(self.item, ignoreBounds=True)
+        # Under everything the plot shows; set after adding, which lifts anything lower to
+        # just above the view box itself (-99).
+        self.item.setZValue(-1000)
         self._drawn_for: tuple | None = None  # the range and size the lines were drawn for
         view.sigRangeChanged.connect(self.update)
         view.sigResized.connect(self.update)

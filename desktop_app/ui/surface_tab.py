@@ -92,7 +92,7 @@ PATH_LIFT = 0.015
 TEXT_INTERVAL_S = 0.2
 #: A timer tick steps the race for at most this long: on a slow computer a long race then
 #: runs a little slower instead of every frame running late.
-STEP_BUDGET_S = 0.0015
+STEP_BUDGET_S = 0.001
 
 HYPER_LABELS = {
     "momentum": "momentum μ",

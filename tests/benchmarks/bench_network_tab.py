@@ -27,6 +27,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# One OpenBLAS thread, as the app sets for itself (desktop_app/__init__.py) before NumPy
+# loads: this script loads NumPy first.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from PySide6.QtWidgets import QApplication
 

@@ -8,13 +8,13 @@ import math
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPointF
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QLabel, QStackedWidget
 
 from desktop_app.ui import theme
 from desktop_app.ui.network_tab import TURNS
-from desktop_app.ui.plot_dot import Dot
+from desktop_app.ui.plot_dot import Dot, Dots
 from desktop_app.ui.plot_grid import GridItem, GridLines, show_grid
 from desktop_app.ui.plot_range import set_range_now
 from desktop_app.ui.quiet_box import QuietBox
@@ -48,8 +48,9 @@ def shown_plot(qtbot, width=600, height=400) -> pg.PlotWidget:
     return plot
 
 
-def settle() -> None:
-    for _ in range(3):
+def settle(rounds: int = 3) -> None:
+    """Let posted events run; each level of widgets passes a layout request on in a round."""
+    for _ in range(rounds):
         QApplication.processEvents()
 
 
@@ -149,12 +150,13 @@ def test_the_grid_is_one_opaque_item_under_the_data(qtbot):
     assert grid.line_count() > 0
     for pen, _lines in grid.item._groups:
         assert pen.color().alpha() == 255
-        assert pen.color() == theme.solid(theme.FOREGROUND, pen_share(pen), "w")
-
-
-def pen_share(pen) -> float:
-    """The share of the foreground a solid grey over white was blended with."""
-    return (255 - pen.color().red()) / (255 - QColor(theme.FOREGROUND).red())
+    # The major vertical lines: the foreground at GRID_ALPHA × fade over white, where lines
+    # closer than 20 pixels fade: fade = min(1, 0.05 · width / (lines + 1)).
+    pen, lines = grid.item._groups[0]
+    fade = min(1.0, 0.05 * view.width() / (len(lines) + 1))
+    assert pen.color() == theme.solid(theme.FOREGROUND, theme.GRID_ALPHA * fade, "white")
+    if fade == 1.0:  # 0.25 · 34 + 0.75 · 255 = 199.75
+        assert rgba(pen.color()) == (200, 200, 200, 255)
 
 
 def test_a_grid_only_across_draws_only_horizontal_lines(qtbot):
@@ -251,6 +253,30 @@ def test_a_dot_keeps_its_size_in_pixels_whatever_the_zoom(qtbot):
     assert dot.size == 20.0 and drawn_width(dot, plot) == pytest.approx(20.0)
 
 
+def test_dots_keep_the_finite_points_and_paint_them_round(qtbot):
+    plot = shown_plot(qtbot, 200, 200)
+    dots = Dots(8, "#ff0000", edge="#ffffff")
+    plot.addItem(dots)
+    dots.set_points([0.0, 1.0, math.nan, 2.0], [0.0, 1.0, 5.0, math.inf])
+    xs, ys = dots.getData()
+    assert xs.tolist() == [0.0, 1.0] and ys.tolist() == [0.0, 1.0]
+    assert dots.dataBounds(0) == (0.0, 1.0) and dots.dataBounds(1) == (0.0, 1.0)
+    view = plot.getPlotItem().getViewBox()
+    set_range_now(view, (-1.0, 2.0), (-1.0, 2.0))
+    # The box Qt repaints reaches half a dot (and its ring) past the centres, in pixels.
+    box = dots.mapRectToDevice(dots.boundingRect())
+    centres = dots.mapRectToDevice(QRectF(0.0, 0.0, 1.0, 1.0))
+    assert box.left() <= centres.left() - 5 and box.right() >= centres.right() + 5
+    # Painted: the pixel under a centre takes the dot's colour, one between them does not.
+    image = plot.grab().toImage()
+    at = plot.mapFromScene(view.mapViewToScene(QPointF(1.0, 1.0)))
+    assert image.pixelColor(at) == QColor("#ff0000")
+    between = plot.mapFromScene(view.mapViewToScene(QPointF(0.5, 0.5)))
+    assert image.pixelColor(between) != QColor("#ff0000")
+    dots.set_points([], [])
+    assert dots.getData()[0].size == 0 and dots.boundingRect().isNull()
+
+
 def test_presenter_mode_makes_the_walker_balls_bigger_and_back(window):
     window.show_tab("surface")
     tab = window.tab_by_key("surface")
@@ -344,8 +370,7 @@ def test_new_words_in_a_shown_tab_ask_the_tab_widget_for_no_layout(window, qtbot
     for text in ("short", "a somewhat longer text with <b>bold</b> words in it",
                  "x", "Two lines<br>of text", "An even longer text " * 6, ""):
         tab.result.setText(text)
-        QApplication.processEvents()
-        QApplication.processEvents()
+        settle(10)  # more rounds than levels between the label and the tab widget
     requests.remove()
     assert requests.count == 0
 
@@ -359,12 +384,12 @@ def test_a_new_minimum_size_in_a_tab_reaches_the_window(window, qtbot):
     before = window.minimumSizeHint().width()
     assert before < 4000
     requests = Counter(stack, QEvent.Type.LayoutRequest)
-    tab.heading.setMinimumWidth(4000)  # the panel on the right keeps its own
-    settle()
+    tab.heading.setMinimumWidth(4000)  # (the panel on the right has a minimum of its own)
+    qtbot.waitUntil(lambda: window.minimumSizeHint().width() >= 4000, timeout=5000)
     requests.remove()
     assert requests.count >= 1
+    assert tab.parentWidget()._hints[0] == tab.minimumSizeHint()
     assert window.tabs.minimumSizeHint().width() >= 4000
-    assert window.minimumSizeHint().width() >= 4000
 
 
 # -- digits: the slow parts take turns ---------------------------------------------------------
@@ -398,16 +423,17 @@ def test_digits_slow_parts_take_turns_on_the_timer_and_pause_shows_the_rest(wind
     timer_tick(tab, 0)
     assert tab._later == []
 
-    # Two epochs in a row: the one waiting is not queued twice.
-    shown = tab.confusion_plot.counts
+    # Two epochs in a row: the parts still waiting are not queued twice.
     lab.train_epochs(1)
     timer_tick(tab, 1)
     assert tab._later == slow[1:]
+    second = lab.confusion()
+    np.testing.assert_array_equal(tab.confusion_plot.counts, second)
     lab.train_epochs(1)
     timer_tick(tab, 1)
     assert tab._later == [slow[2], slow[3], slow[0]]
-    assert not np.array_equal(lab.confusion(), tab.confusion_plot.counts) or \
-        np.array_equal(shown, lab.confusion())
+    np.testing.assert_array_equal(tab.confusion_plot.counts, second)  # its turn comes later
+    assert not np.array_equal(lab.confusion(), second)
     tab.play()
     tab.pause()
     assert tab._later == []
@@ -505,3 +531,43 @@ def test_network_collapse_plot_and_words_take_separate_turns(window):
     tab._redraw(full=False)
     assert panel.report is tab._collapse
     assert np.array_equal(panel.report.network_outputs, now.network_outputs)
+
+
+# -- the surface tab: texts in turns, a budget for the steps -------------------------------
+
+
+def test_surface_texts_are_written_in_turns_and_pause_catches_up(window):
+    window.show_tab("surface")
+    tab = window.tab_by_key("surface")
+    tab.reset()
+    tab._from_timer = True
+    try:
+        tab._text_due = 0.0
+        tab.advance()  # the text is due: its first part now, three more waiting
+        assert [part.__name__ for part in tab._text_parts] == [
+            "_write_slice_texts", "_fill_table", "_narrate"]
+        tab.advance()
+        assert [part.__name__ for part in tab._text_parts] == ["_fill_table", "_narrate"]
+    finally:
+        tab._from_timer = False
+    lead = tab.model.lead()
+    assert f"Step {lead.steps}" not in tab.narration.toPlainText()
+    tab._playing = True  # as if the timer were running: pause writes what is missing
+    tab.pause()
+    assert tab._text_parts == []
+    assert tab.walkers.item(0, 1).text() == str(lead.steps)
+
+
+def test_a_timer_tick_of_the_surface_race_stops_at_its_budget(window, monkeypatch):
+    import desktop_app.ui.surface_tab as surface_tab
+
+    window.show_tab("surface")
+    tab = window.tab_by_key("surface")
+    tab.reset()
+    tab.set_speed(1000.0)  # many steps a tick
+    monkeypatch.setattr(surface_tab, "STEP_BUDGET_S", 0.0)
+    tab._tick()
+    assert tab.model.rounds == 1  # a budget of nothing still makes one round
+    monkeypatch.setattr(surface_tab, "STEP_BUDGET_S", 60.0)
+    tab._tick()
+    assert tab.model.rounds == 1 + surface_tab.steps_per_tick(1000.0, 1, True)
