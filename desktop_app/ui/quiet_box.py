@@ -23,6 +23,7 @@ class QuietBox(QWidget):
         super().__init__()
         self.child = child
         self._measured: dict[tuple, tuple] = {}  # see _measure
+        self._tallest: dict[int, int] = {}  # see _needed
         child.setParent(self)
         self.setSizePolicy(child.sizePolicy())
         self.setMinimumSize(child.minimumSize())
@@ -40,11 +41,26 @@ class QuietBox(QWidget):
         if child.hasHeightForWidth():
             # A minimum height set on the box (to keep a text's lines while it
             # animates) covers a child that needs less.
-            height, low = self._measure(self.width())
+            _height, low = self._measure(self.width())
             # Its minimum width is that of its longest word, often a number that changes
             # each frame: it matters only once it is more than the box has.
-            return low.width() > self.width(), low.height(), max(height, self.minimumHeight())
+            return low.width() > self.width(), low.height(), self._needed(self.width())
         return child.minimumSizeHint(), child.sizeHint()
+
+    def _needed(self, width: int) -> int:
+        """The height the box asks for at ``width``: what the child needs now, or more if
+        it needed more before at this width and font.
+
+        A text one line longer on one frame and one shorter on the next would lay the
+        window out, and repaint what moved, twice; holding the taller height once is
+        enough. Another width or font starts afresh.
+        """
+        height = max(self._measure(width)[0], self.minimumHeight())
+        if len(self._tallest) > 64:
+            self._tallest.clear()
+        height = max(height, self._tallest.get(width, 0))
+        self._tallest[width] = height
+        return height
 
     def _measure(self, width: int) -> tuple[int, QSize]:
         """The child's height at ``width`` and its minimum size.
@@ -90,7 +106,12 @@ class QuietBox(QWidget):
         return self.child.hasHeightForWidth()
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt name)
-        return self.child.heightForWidth(width)
+        return self._needed(width)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.FontChange:
+            self._tallest.clear()  # new letters: the heights held are not theirs
+        super().changeEvent(event)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         self.child.setGeometry(self.rect())

@@ -92,7 +92,9 @@ PATH_LIFT = 0.015
 TEXT_INTERVAL_S = 0.2
 #: A timer tick steps the race for at most this long: on a slow computer a long race then
 #: runs a little slower instead of every frame running late.
-STEP_BUDGET_S = 0.001
+STEP_BUDGET_S = 0.0007
+#: While playing, the narration is rewritten on every NARRATE_EVERY-th turn of the texts.
+NARRATE_EVERY = 3
 
 HYPER_LABELS = {
     "momentum": "momentum μ",
@@ -165,6 +167,7 @@ class SurfaceTab(Tab):
         self._text_stale = False
         #: Texts still to write for the timer's last turn (see ``_redraw``).
         self._text_parts: list = []
+        self._text_turn = 0
 
         self.top = TopView(theme.OPTIMIZER_COLORS)
         self.top.clicked.connect(self._on_view_clicked)
@@ -681,9 +684,14 @@ class SurfaceTab(Tab):
             return
         if text:
             # The timer's turn to write: one part a frame, so that no frame writes them
-            # all (together they took longer than the rest of a frame).
+            # all (together they took longer than the rest of a frame). The worked-out
+            # arithmetic, the longest text, only every NARRATE_EVERY-th turn: while a race
+            # runs it cannot be read anyway, and Pause shows the last step's.
+            self._text_turn += 1
             self._text_parts = [self._write_gradient_text, self._write_slice_texts,
-                                self._fill_table, self._narrate]
+                                self._fill_table]
+            if self._text_turn % NARRATE_EVERY == 0:
+                self._text_parts.append(self._narrate)
         self._text_stale = True
         if self._text_parts:
             self._text_parts.pop(0)()

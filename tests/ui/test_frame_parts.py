@@ -328,10 +328,28 @@ def test_the_quiet_box_measures_what_its_label_needs_at_its_width(qtbot):
         box.refit()
         measured, minimum = box._measure(box.width())
         assert measured == label.heightForWidth(box.width()), text
-        assert box._hints[2] == measured
         assert minimum == label.minimumSizeHint(), text
         heights.append(measured)
+        # The box asks for the tallest height its texts needed so far at this width.
+        assert box._hints[2] == box.heightForWidth(box.width()) == max(heights), text
     assert heights[2] > heights[1] > 0 and heights[3] > heights[0]
+
+
+def test_the_quiet_box_holds_a_taller_height_until_its_width_changes(qtbot):
+    box, label = quiet_label(qtbot)
+    label.setText(RICH_TEXTS[2])  # many lines
+    box.refit()
+    tall = box.heightForWidth(260)
+    label.setText(RICH_TEXTS[0])  # one line
+    box.refit()
+    assert label.heightForWidth(260) < tall
+    assert box.heightForWidth(260) == tall  # held: no new layout for a shorter text
+    # At another width the short text asks only for what it needs.
+    assert box.heightForWidth(400) == label.heightForWidth(400)
+    font = box.font()
+    font.setPointSizeF(font.pointSizeF() + 2)
+    box.setFont(font)  # bigger letters: the held height is forgotten
+    assert box.heightForWidth(260) == label.heightForWidth(260)
 
 
 def test_the_quiet_box_measures_a_text_once_whatever_its_digits(qtbot):
@@ -537,19 +555,26 @@ def test_network_collapse_plot_and_words_take_separate_turns(window):
 
 
 def test_surface_texts_are_written_in_turns_and_pause_catches_up(window):
+    import desktop_app.ui.surface_tab as surface_tab
+
     window.show_tab("surface")
     tab = window.tab_by_key("surface")
     tab.reset()
     tab._from_timer = True
+    waiting = []
     try:
-        tab._text_due = 0.0
-        tab.advance()  # the text is due: its first part now, three more waiting
-        assert [part.__name__ for part in tab._text_parts] == [
-            "_write_slice_texts", "_fill_table", "_narrate"]
+        for _turn in range(surface_tab.NARRATE_EVERY):
+            tab._text_due = 0.0
+            tab.advance()  # the text is due: its first part now, the others waiting
+            waiting.append([part.__name__ for part in tab._text_parts])
         tab.advance()
-        assert [part.__name__ for part in tab._text_parts] == ["_fill_table", "_narrate"]
+        waiting.append([part.__name__ for part in tab._text_parts])
     finally:
         tab._from_timer = False
+    # The narration only on every NARRATE_EVERY-th turn of the texts.
+    assert waiting == ([["_write_slice_texts", "_fill_table"]] * (surface_tab.NARRATE_EVERY - 1)
+                       + [["_write_slice_texts", "_fill_table", "_narrate"],
+                          ["_fill_table", "_narrate"]])
     lead = tab.model.lead()
     assert f"Step {lead.steps}" not in tab.narration.toPlainText()
     tab._playing = True  # as if the timer were running: pause writes what is missing
