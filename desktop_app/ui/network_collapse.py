@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from desktop_app.model.network_lab import Collapse
 from desktop_app.ui import theme
 from desktop_app.ui.network_plots import NEGATIVE, POSITIVE, cache_axes
-from desktop_app.ui.plot_dot import Dots
+from desktop_app.ui.plot_marks import Dots
 from desktop_app.ui.plot_range import set_range_now
 from desktop_app.ui.text_format import number
 

@@ -216,7 +216,7 @@ def _scale_item(item, text: float, line: float, marker: float, contrast: bool,
                 previous: float) -> int:
     import pyqtgraph as pg
 
-    from desktop_app.ui.plot_dot import Dot, Dots
+    from desktop_app.ui.plot_marks import Dot, Dots, Segment
 
     if isinstance(item, pg.PlotDataItem):
         pen = _scaled_pen(item, "pen", item.opts.get("pen"), line)
@@ -235,6 +235,11 @@ def _scale_item(item, text: float, line: float, marker: float, contrast: bool,
         return 1
     if isinstance(item, pg.ScatterPlotItem) and not _inside_data_item(item):
         _scale_scatter(item, line, marker)
+        return 1
+    if isinstance(item, Segment):
+        pen = _scaled_pen(item, "pen", item.pen(), line)
+        if pen is not None:
+            item.setPen(pen)
         return 1
     if isinstance(item, (Dot, Dots)):
         size = _remember(item, "dot", item.size)

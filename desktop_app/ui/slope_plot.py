@@ -21,8 +21,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from desktop_app.ui import theme
-from desktop_app.ui.plot_dot import Dot, Dots
 from desktop_app.ui.plot_grid import show_grid
+from desktop_app.ui.plot_marks import Dot, Dots
 from desktop_app.ui.plot_range import set_range_now
 
 SECANT = theme.COLD

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.ui import theme
-from desktop_app.ui.plot_dot import Dot
+from desktop_app.ui.plot_marks import Dot, Segment
 from desktop_app.ui.plot_range import set_range_now
 from desktop_app.ui.quiet_box import QuietBox
 
@@ -24,22 +24,26 @@ POINT_COLOR = "#222222"
 #: A slice's height range is kept while the curve stays inside it and fills at least this
 #: share of it: a new range every step would redraw the numbers on the axis every frame
 #: and make them flicker too fast to read.
-MIN_FILL = 0.5
+MIN_FILL = 0.4
+#: A new range leaves this share of the curve's height free above and below it: a walker
+#: going downhill keeps lowering its slices, and each new range redraws the whole plot.
+ROOM = 0.2
 
 
 def stepped_range(lo: float, hi: float, pad: float, shown: tuple[float, float] | None
                   ) -> tuple[float, float]:
     """The height range for a curve from ``lo`` to ``hi``: ``shown`` while it still fits,
-    else lo − pad .. hi + pad widened outwards to round numbers."""
-    wanted = (lo - pad, hi + pad)
-    span = wanted[1] - wanted[0]
+    else lo − pad .. hi + pad with ``ROOM`` to spare, widened outwards to round numbers."""
+    span = (hi + pad) - (lo - pad)
+    room = ROOM * (hi - lo) if math.isfinite(hi - lo) else 0.0
+    wanted = (lo - pad - room, hi + pad + room)
     if shown is not None:
         shown_lo, shown_hi = shown
         if shown_lo <= lo and hi <= shown_hi and MIN_FILL * (shown_hi - shown_lo) <= span:
             return shown
     if not (math.isfinite(span) and span > 0):
         return wanted
-    unit = 10.0 ** math.floor(math.log10(span / 4))
+    unit = 10.0 ** math.floor(math.log10((wanted[1] - wanted[0]) / 4))
     stepped = (math.floor(wanted[0] / unit) * unit, math.ceil(wanted[1] / unit) * unit)
     return stepped if all(math.isfinite(v) for v in stepped) else wanted
 
@@ -62,9 +66,12 @@ class _Slice(QWidget):
         self.view_box = item.getViewBox()
         self.view_box.disableAutoRange()
         self.plot.setMinimumHeight(120)
-        self.curve = item.plot(pen=pg.mkPen(SLICE_COLOR, width=2.5))
-        self.tangent = item.plot(pen=pg.mkPen(TANGENT_COLOR, width=2.5,
-                                              style=Qt.PenStyle.DashLine))
+        # Plain curve and line items: the slices change on every frame of a race, and a
+        # PlotDataItem's bookkeeping doubled the cost of each new set of points.
+        self.curve = pg.PlotCurveItem(pen=pg.mkPen(SLICE_COLOR, width=2.5))
+        item.addItem(self.curve)
+        self.tangent = Segment(pg.mkPen(TANGENT_COLOR, width=2.5, style=Qt.PenStyle.DashLine))
+        item.addItem(self.tangent)
         self.point = Dot(10, POINT_COLOR, pg.mkPen("w", width=1))
         item.addItem(self.point)
         # What was last handed to each item: setting the same again still redraws it (and a
@@ -91,11 +98,7 @@ class _Slice(QWidget):
         # reach Qt's painter).
         if self._changed("curve", (t, heights)):
             self.curve.setData(t, heights, connect="finite")
-        tangent_t, tangent_z = tangent
-        if not np.all(np.isfinite(tangent_z)):
-            tangent = ([], [])
-        if self._changed("tangent", tangent):
-            self.tangent.setData(*tangent)
+        self.tangent.set_points(*tangent)
         self.point.set_point(here)
         if info is not None:
             self.show_info(info)

@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from desktop_app.ui import theme
-from desktop_app.ui.plot_dot import Dot
+from desktop_app.ui.plot_marks import Dot
 from desktop_app.ui.plot_range import set_range_now
 
 CONTOUR_PEN = (50, 10, 10, 120)

@@ -487,11 +487,14 @@ def test_text_skipped_while_playing_is_caught_up_on_pause(window, qtbot):
 def test_a_slice_keeps_its_height_range_while_the_curve_fits_in_it():
     from desktop_app.ui.surface_slices import stepped_range
 
+    # 0.3 … 8.7, padded by 0.1 and with a fifth of 8.4 to spare: −1.78 … 10.78, in whole
+    # units (a quarter of the span is about 3, so units of 1).
     first = stepped_range(0.3, 8.7, 0.1, None)
-    assert first[0] <= 0.2 and first[1] >= 8.8
+    assert first == (-2.0, 11.0)
     assert stepped_range(0.5, 8.0, 0.1, first) == first  # still inside, still filled
-    moved = stepped_range(0.5, 9.5, 0.1, first)  # the curve left the range
-    assert moved != first and moved[0] <= 0.4 and moved[1] >= 9.6
+    assert stepped_range(-1.5, 10.5, 0.1, first) == first  # the room to spare is used
+    moved = stepped_range(0.5, 12.5, 0.1, first)  # the curve left the range
+    assert moved != first and moved[0] <= 0.4 - 2.4 and moved[1] >= 12.6 + 2.4
     shrunk = stepped_range(0.5, 1.0, 0.05, moved)  # it now fills too little of the range
-    assert shrunk[0] <= 0.45 and 1.05 <= shrunk[1] < moved[1]
+    assert shrunk[0] <= 0.45 - 0.1 and 1.05 + 0.1 <= shrunk[1] < moved[1]
     assert stepped_range(-math.inf, 1.0, 1.0, None) == (-math.inf, 2.0)
