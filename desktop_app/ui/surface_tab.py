@@ -537,8 +537,9 @@ class SurfaceTab(Tab):
         if self.model.done:
             self.status.emit(self._finish_line())
             return False
-        lead = self.model.lead()
-        self.status.emit(f"Step {lead.steps if lead else self.model.rounds}")
+        if text:  # the status line too changes only as often as the texts while playing
+            lead = self.model.lead()
+            self.status.emit(f"Step {lead.steps if lead else self.model.rounds}")
         return True
 
     def _text_now(self) -> bool:
@@ -556,6 +557,9 @@ class SurfaceTab(Tab):
         self._text_due = 0.0
         if self._text_stale:
             self._write_text()
+            lead = self.model.lead()
+            if lead is not None and not self.model.done:
+                self.status.emit(f"Step {lead.steps}")
 
     def pause(self) -> None:
         super().pause()

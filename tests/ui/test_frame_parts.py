@@ -576,11 +576,13 @@ def test_surface_texts_are_written_in_turns_and_pause_catches_up(window):
                        + [["_write_slice_texts", "_fill_table", "_narrate"],
                           ["_fill_table", "_narrate"]])
     lead = tab.model.lead()
-    assert f"Step {lead.steps}" not in tab.narration.toPlainText()
+    assert f"step {lead.steps} from" not in tab.narration.toPlainText()  # written later
     tab._playing = True  # as if the timer were running: pause writes what is missing
     tab.pause()
     assert tab._text_parts == []
     assert tab.walkers.item(0, 1).text() == str(lead.steps)
+    assert f"step {lead.steps} from" in tab.narration.toPlainText()
+    assert window.statusBar().currentMessage() == f"Step {lead.steps}"
 
 
 def test_a_timer_tick_of_the_surface_race_stops_at_its_budget(window, monkeypatch):
