@@ -607,11 +607,11 @@ class DigitsTab(Tab):
     def _draw_tick(self, epochs_finished: int) -> None:
         """What one step of training shows.
 
-        On the timer, the accuracy and loss follow every epoch, while the slower pictures
-        (confusion matrix, neuron pictures, mistakes, the reading of the drawing) take turns,
-        one a frame: all of them in one frame took longer than a frame should, and an epoch
-        often takes a single frame. A step by hand, the end of the run and a pause show
-        everything at once.
+        On the timer, the progress bar follows every frame, and the results of the epochs
+        take turns, one part a frame: the accuracy and loss, the confusion matrix, the
+        neuron pictures, the mistakes and the reading of the drawing. All of them in one
+        frame took longer than a frame should, and an epoch often takes a single frame. A
+        step by hand, the end of the run and a pause show everything at once.
         """
         self._show_progress()
         lab = self.lab
@@ -620,9 +620,8 @@ class DigitsTab(Tab):
                 self._show_results()
             return
         if epochs_finished:
-            self._show_numbers()
-            for part in (self._show_confusion, self._show_first_layer, self._show_mistakes,
-                         self._refresh_reading):
+            for part in (self._show_numbers, self._show_confusion, self._show_first_layer,
+                         self._show_mistakes, self._refresh_reading):
                 if part not in self._later:
                     self._later.append(part)
         if self._later:

@@ -421,40 +421,44 @@ def timer_tick(tab, epochs_finished: int) -> None:
         tab._from_timer = False
 
 
-def test_digits_slow_parts_take_turns_on_the_timer_and_pause_shows_the_rest(window):
+def test_digits_results_take_turns_on_the_timer_and_pause_shows_the_rest(window):
     window.show_tab("digits")
     tab = window.tab_by_key("digits")
     lab = tab.lab
     assert not tab.playing and not lab.finished
-    slow = [tab._show_confusion, tab._show_first_layer, tab._show_mistakes,
-            tab._refresh_reading]
+    parts = [tab._show_numbers, tab._show_confusion, tab._show_first_layer,
+             tab._show_mistakes, tab._refresh_reading]
     assert lab.train_epochs(1) == 1
     timer_tick(tab, 1)
-    assert tab._later == slow[1:]
+    assert tab._later == parts[1:]
+    assert tab.accuracy_curve.getData()[0].size == lab.epoch  # the numbers came first
+    timer_tick(tab, 0)
+    assert tab._later == parts[2:]
     np.testing.assert_array_equal(tab.confusion_plot.counts, lab.confusion())
-    timer_tick(tab, 0)
-    assert tab._later == slow[2:]
-    timer_tick(tab, 0)
-    assert tab._later == slow[3:]
-    timer_tick(tab, 0)
-    assert tab._later == []  # all four within four ticks of the epoch
+    for left in (parts[3:], parts[4:], []):
+        timer_tick(tab, 0)
+        assert tab._later == left  # all five within five ticks of the epoch
     timer_tick(tab, 0)
     assert tab._later == []
 
-    # Two epochs in a row: the parts still waiting are not queued twice.
+    # Epochs in a row: the parts still waiting are not queued twice, and each waits for
+    # its turn.
     lab.train_epochs(1)
     timer_tick(tab, 1)
-    assert tab._later == slow[1:]
+    assert tab._later == parts[1:]
+    shown = tab.accuracy_curve.getData()[0].size
     second = lab.confusion()
-    np.testing.assert_array_equal(tab.confusion_plot.counts, second)
     lab.train_epochs(1)
-    timer_tick(tab, 1)
-    assert tab._later == [slow[2], slow[3], slow[0]]
-    np.testing.assert_array_equal(tab.confusion_plot.counts, second)  # its turn comes later
-    assert not np.array_equal(lab.confusion(), second)
+    timer_tick(tab, 1)  # the confusion of the second epoch: shown now
+    assert tab._later == [*parts[2:], parts[0]]
+    np.testing.assert_array_equal(tab.confusion_plot.counts, lab.confusion())
+    assert tab.accuracy_curve.getData()[0].size == shown  # the numbers' turn comes later
+    assert lab.epoch == shown + 1
+    del second
     tab.play()
     tab.pause()
     assert tab._later == []
+    assert tab.accuracy_curve.getData()[0].size == lab.epoch
     np.testing.assert_array_equal(tab.confusion_plot.counts, lab.confusion())
 
 
@@ -464,7 +468,7 @@ def test_a_digits_step_by_hand_shows_everything_at_once(window):
     lab = tab.lab
     lab.train_epochs(1)
     timer_tick(tab, 1)
-    assert len(tab._later) == 3
+    assert len(tab._later) == 4  # the numbers shown, four parts waiting
     tab.step()
     assert lab.epoch == 2
     assert tab._later == []
