@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QLabel, QStackedWidge
 
 from desktop_app.ui import theme
 from desktop_app.ui.network_tab import TURNS
-from desktop_app.ui.plot_marks import Dot, Dots
 from desktop_app.ui.plot_grid import GridItem, GridLines, show_grid
+from desktop_app.ui.plot_marks import Dot, Dots
 from desktop_app.ui.plot_range import set_range_now
 from desktop_app.ui.quiet_box import QuietBox
 
