@@ -612,11 +612,12 @@ class NetworkTab(Tab):
         if turn in (None, "pictures") and not lab.diverged:
             res = PICTURE_1D if lab.n_inputs == 1 else PICTURE
             self.diagram.show_pictures(lab.pictures(res))
-        if full or (turn == "collapse plot" and self.collapse_panel.isVisible()):
+        if full:
+            self._show_collapse()
+        elif turn == "collapse plot" and self.collapse_panel.isVisible():
             self._collapse = lab.collapse()
-            xs = lab.all_inputs()[:, 0] if lab.n_inputs == 1 else None
-            self.collapse_panel.show_plot(self._collapse, xs, self._aim())
-        if full or (turn == "collapse words" and self.collapse_panel.isVisible()):
+            self.collapse_panel.show_plot(self._collapse, self._collapse_xs(), self._aim())
+        elif turn == "collapse words" and self.collapse_panel.isVisible():
             # The words of the report the plot shows, worked out a couple of frames ago.
             report = self._collapse if self._collapse is not None else lab.collapse()
             self.collapse_panel.show_words(report, lab.data.input_names,
@@ -659,9 +660,13 @@ class NetworkTab(Tab):
     def _show_collapse(self) -> None:
         lab = self.lab
         self._collapse = report = lab.collapse()
-        xs = lab.all_inputs()[:, 0] if lab.n_inputs == 1 else None
-        self.collapse_panel.show_report(report, lab.data.input_names, xs,
+        self.collapse_panel.show_report(report, lab.data.input_names, self._collapse_xs(),
                                         len(lab.train) + len(lab.test), self._aim())
+
+    def _collapse_xs(self) -> np.ndarray | None:
+        """The 1-D inputs the collapse panel plots against (None: it sorts by output)."""
+        lab = self.lab
+        return lab.all_inputs()[:, 0] if lab.n_inputs == 1 else None
 
     def _aim(self) -> tuple[float, float] | None:
         """The range of the numbers the network is trained to output (None: no examples)."""
