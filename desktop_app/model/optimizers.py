@@ -648,10 +648,12 @@ class Adam(Optimizer):
         v_old = 0.0 if state is None else state["v"]
         m = b1 * m_old + (1.0 - b1) * g
         v = b2 * v_old + (1.0 - b2) * (g * g)
-        step_size = self.lr / (1.0 - b1**t)
-        # √v̂ = √v / √(1 − β₂ᵗ), as a product with the inverse: dividing each number by the
-        # same constant costs NumPy three times as long.
-        denominator = np.sqrt(v) * (1.0 / math.sqrt(1.0 - b2**t)) + self.eps
+        # lr · m̂ / (√v̂ + ε) with both bias corrections moved onto the constants, as the
+        # Adam paper suggests (ε scaled to match): the same update, with one pass over the
+        # numbers fewer (see _update_in_place).
+        root = math.sqrt(1.0 - b2**t)
+        denominator = np.sqrt(v) + self.eps * root
+        step_size = self.lr * root / (1.0 - b1**t)
         return p - step_size * (m / denominator), {"m": np.asarray(m), "v": np.asarray(v)}
 
     def _update_in_place(self, p, g, state, t, scratch):
@@ -667,11 +669,11 @@ class Adam(Optimizer):
         np.multiply(g, g, out=scratch)
         scratch *= 1.0 - b2
         v += scratch
+        root = math.sqrt(1.0 - b2**t)
         np.sqrt(v, out=scratch)
-        scratch *= 1.0 / math.sqrt(1.0 - b2**t)
-        scratch += self.eps
+        scratch += self.eps * root
         np.divide(m, scratch, out=scratch)
-        scratch *= self.lr / (1.0 - b1**t)
+        scratch *= self.lr * root / (1.0 - b1**t)
         p -= scratch
         return {"m": m, "v": v}
 
