@@ -344,6 +344,8 @@ class LossPlot(pg.PlotWidget):
         self._x_max = 0.0
         self._y_range = (math.inf, -math.inf)
         self._shown = 0
+        #: The epochs axis starts at this length (the tab sets it from its training speed).
+        self.first_epochs = float(self.FIRST_EPOCHS)
 
     def show_history(self, epochs: np.ndarray, train: np.ndarray, test: np.ndarray) -> None:
         if epochs.size < self._shown:  # a new run: the axes start small again
@@ -361,7 +363,7 @@ class LossPlot(pg.PlotWidget):
         vb = self.getPlotItem().getViewBox()
         last = float(epochs[-1]) if epochs.size else 0.0
         if last > self._x_max or self._x_max == 0.0:
-            x_max = float(self.FIRST_EPOCHS)
+            x_max = self.first_epochs
             while x_max < last:
                 x_max *= 2.0
             self._x_max = x_max

@@ -600,6 +600,10 @@ class NetworkTab(Tab):
         turn = None if full else TURNS[self._frame % len(TURNS)]
         self._draw_answer(turn in (None, "numbers"))
         if turn in (None, "loss"):
+            # The epochs axis first spans about twenty frames of training: fast training
+            # would otherwise double it every few frames, each time redrawing the plot.
+            self.loss_plot.first_epochs = max(LossPlot.FIRST_EPOCHS,
+                                              20.0 * self.settings.epochs_per_frame)
             self.loss_plot.show_history(*lab.history())
         if turn in (None, "numbers"):
             if self.landscape_panel.isVisible():

@@ -602,3 +602,18 @@ def test_a_timer_tick_of_the_surface_race_stops_at_its_budget(window, monkeypatc
     monkeypatch.setattr(surface_tab, "STEP_BUDGET_S", 60.0)
     tab._tick()
     assert tab.model.rounds == 1 + surface_tab.steps_per_tick(1000.0, 1, True)
+
+
+def test_the_loss_axis_first_spans_about_twenty_frames_of_training(window):
+    window.show_tab("network")
+    tab = window.tab_by_key("network")
+    view = tab.loss_plot.getPlotItem().getViewBox()
+    for per_frame, first in ((10, 200.0), (1, 50.0), (4, 80.0)):
+        tab.settings.epochs_per_frame = per_frame
+        tab.reset()
+        tab.lab.train_epochs(3)
+        tab._redraw(full=True)
+        assert view.viewRange()[0] == pytest.approx([0.0, first]), per_frame
+        tab.lab.train_epochs(int(first))  # past the end: the axis doubles
+        tab._redraw(full=True)
+        assert view.viewRange()[0] == pytest.approx([0.0, 2 * first]), per_frame
