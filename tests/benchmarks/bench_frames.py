@@ -22,7 +22,9 @@ training done between frames, outside the timing) is the row held to the goal, a
 whole tick is shown too.
 
 The baseline, measured in the same run right after each view: a bare ``pg.PlotWidget`` of
-the same size with one 200-point curve, ``setData`` and the same painting.
+the same size with one 200-point curve, ``setData`` and the same painting. Views and
+baselines take turns in three rounds; each row shows the round with the median 95th
+percentile (see ``measure``).
 Goal: every view's drawing ≤ 4 ms at the 95th percentile.
 """
 
@@ -296,8 +298,26 @@ def _open(window, key: str):
     return prepare, work, widgets
 
 
-def measure(frames: int = 200, keys=tuple(VIEWS), window=None, on_row=None) -> dict:
-    """Median and 95th percentile frame times of each view in ``keys`` and of its baseline."""
+#: Each view (and its baseline) is measured in this many rounds, taking turns.
+ROUNDS = 3
+
+
+def _middle_round(rounds: list[dict]) -> dict:
+    """The round whose 95th percentile is the median of the rounds' (see ``measure``)."""
+    ordered = sorted(rounds, key=lambda r: percentiles(r["samples"])[1])
+    return ordered[len(ordered) // 2]
+
+
+def measure(frames: int = 200, keys=tuple(VIEWS), window=None, on_row=None,
+            rounds: int = ROUNDS) -> dict:
+    """Median and 95th percentile frame times of each view in ``keys`` and of its baseline.
+
+    Each view is measured in ``rounds`` rounds of ``frames`` frames, each round followed
+    by one of its baseline, and the row shows the round with the median 95th percentile
+    (all of them are in ``p95_rounds_ms``): on a shared machine a burst of other work
+    now and then makes a few frames slow, and a single round's 95th percentile is its
+    eighth slowest frame of 150. The same is done for the baseline.
+    """
     own = window is None
     if own:
         window = open_window()
@@ -307,21 +327,29 @@ def measure(frames: int = 200, keys=tuple(VIEWS), window=None, on_row=None) -> d
         tab_key, what, _build, goal, share = VIEWS[key]
         prepare, work, widgets = _open(window, key)
         count = max(20, round(frames * share))
-        cpu: list[float] = []
-        paints: list[int] = []
-        samples = frame_times(prepare, work, widgets, count, cpu=cpu, paints=paints)
-        size = widgets[0].size()
-        base_cpu: list[float] = []
-        base = bare.frames(size, count, cpu=base_cpu)
-        median, p95 = percentiles(samples)
-        base_median, base_p95 = percentiles(base)
-        row = {"key": key, "tab": tab_key, "what": what, "frames": count,
+        views, bases = [], []
+        for _ in range(rounds):
+            cpu: list[float] = []
+            paints: list[int] = []
+            samples = frame_times(prepare, work, widgets, count, cpu=cpu, paints=paints)
+            views.append({"samples": samples, "cpu": cpu, "paints": paints})
+            size = widgets[0].size()
+            base_cpu: list[float] = []
+            base = bare.frames(size, count, cpu=base_cpu)
+            bases.append({"samples": base, "cpu": base_cpu})
+        view, base = _middle_round(views), _middle_round(bases)
+        median, p95 = percentiles(view["samples"])
+        base_median, base_p95 = percentiles(base["samples"])
+        paints = view["paints"]
+        row = {"key": key, "tab": tab_key, "what": what, "frames": count, "rounds": rounds,
                "size": [size.width(), size.height()], "visible": widgets[0].isVisible(),
                "median_ms": median, "p95_ms": p95,
+               "p95_rounds_ms": [percentiles(v["samples"])[1] for v in views],
                "baseline_median_ms": base_median, "baseline_p95_ms": base_p95,
-               "cpu_median_ms": percentiles(cpu)[0], "cpu_p95_ms": percentiles(cpu)[1],
-               "baseline_cpu_median_ms": percentiles(base_cpu)[0],
-               "baseline_cpu_p95_ms": percentiles(base_cpu)[1],
+               "cpu_median_ms": percentiles(view["cpu"])[0],
+               "cpu_p95_ms": percentiles(view["cpu"])[1],
+               "baseline_cpu_median_ms": percentiles(base["cpu"])[0],
+               "baseline_cpu_p95_ms": percentiles(base["cpu"])[1],
                "paints_per_frame": statistics.mean(paints) if paints else 0.0,
                "goal_p95_ms": GOAL_P95_MS if goal else None,
                "met": (p95 <= GOAL_P95_MS) if goal else None}
@@ -329,7 +357,7 @@ def measure(frames: int = 200, keys=tuple(VIEWS), window=None, on_row=None) -> d
         if on_row is not None:
             on_row(row)
     bare.widget.close()
-    result = {"frames": frames, "platform": os.environ.get("QT_QPA_PLATFORM"),
+    result = {"frames": frames, "rounds": rounds, "platform": os.environ.get("QT_QPA_PLATFORM"),
               "window": [window.width(), window.height()],
               "baseline": f"bare pg.PlotWidget, one {BASELINE_POINTS}-point curve",
               "rows": rows}
@@ -346,7 +374,6 @@ def profile(key: str, frames: int = 200, top: int = 15, window=None) -> str:
         window = open_window()
     prepare, work, widgets = _open(window, key)
     frame_times(prepare, work, widgets, 10, warmup=0)
-    app = QApplication.instance()
     profiler = cProfile.Profile()
     for _ in range(frames):
         prepare()
