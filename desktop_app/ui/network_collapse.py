@@ -125,14 +125,14 @@ class CollapsePanel(QGroupBox):
         x_range = _padded(across, vb.suggestPadding(0))
         values = np.concatenate([np.ravel(c) for c in curves]) if curves else across[:0]
         lo, hi = _padded(values, vb.suggestPadding(1))
-        # A quarter of room above and below: a learning network's outputs keep growing,
-        # and each new range redraws the axes and everything in the plot.
-        room = 0.25 * (hi - lo) if math.isfinite(hi - lo) else 0.0
+        # Half as much room again above and below: a learning network's outputs keep
+        # growing, and each new range redraws the axes and everything in the plot.
+        room = 0.5 * (hi - lo) if math.isfinite(hi - lo) else 0.0
         y_range = _stepped((lo - room, hi + room))
         if self._range is not None and self._range[0] == x_range:
-            # Keep the range while the curves fit it and fill more than a third of it.
+            # Keep the range while the curves fit it and fill more than a quarter of it.
             y0, y1 = self._range[1]
-            if y0 <= lo and hi <= y1 and (hi - lo) > (y1 - y0) / 3.0:
+            if y0 <= lo and hi <= y1 and (hi - lo) > (y1 - y0) / 4.0:
                 y_range = (y0, y1)
         if (x_range, y_range) != self._range:
             self._range = (x_range, y_range)

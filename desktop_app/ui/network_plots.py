@@ -319,6 +319,8 @@ class LossPlot(pg.PlotWidget):
     """
 
     FIRST_EPOCHS = 50
+    #: The loss axis shows at least this many decades.
+    MIN_DECADES = 3
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent, background=theme.BACKGROUND)
@@ -375,10 +377,11 @@ class LossPlot(pg.PlotWidget):
         lo, hi = math.log10(float(values.min())), math.log10(float(values.max()))
         y0, y1 = self._y_range
         if lo < y0 or hi > y1:
-            # Downwards at least half a decade of room, to a whole decade: a falling loss
-            # then crosses into a new range about once a decade, not twice.
-            y0 = min(y0, math.floor(lo - 0.5))
+            # Downwards at least half a decade of room, to a whole decade, and at first
+            # MIN_DECADES below the top: a loss falls by two or three decades in a typical
+            # run, and each new range redraws the whole plot.
             y1 = max(y1, math.ceil(2.0 * hi + 1e-9) / 2.0)
+            y0 = min(y0, math.floor(lo - 0.5), math.floor(y1) - self.MIN_DECADES)
             self._y_range = (y0, y1)
             set_range_now(vb, y_range=(y0, y1))
             self.getPlotItem().getAxis("left").setTicks([log_ticks(y0, y1), []])
