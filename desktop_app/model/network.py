@@ -733,33 +733,36 @@ class Network:
         One method, with tanh written out: a mini-batch step is a few dozen array calls of
         well under a microsecond each, so every extra Python call shows in epochs/s.
         """
+        # NumPy's functions as locals: a mini-batch step calls them some thirty times, and
+        # looking each one up on the module costs a few percent of the step.
+        dot, tanh, multiply, subtract = np.dot, np.tanh, np.multiply, np.subtract
         a = xa
         for waug_t, act, aug, name in ws.forward_plan:
             # np.dot: for the tiny matrices of a mini-batch its call costs less than matmul's.
-            np.dot(waug_t, a, out=act)
+            dot(waug_t, a, out=act)
             if name == "tanh":
-                np.tanh(act, out=act)
+                tanh(act, out=act)
             else:
                 _activate(name, act, act)
             a = aug
         y = ws.z
-        np.dot(self._waug_t[-1], a, out=y)
+        dot(self._waug_t[-1], a, out=y)
         name = self._acts[-1]
         if name != "linear":
             y = _activate(name, y, ws.y)
         value = self._output_gradient(ws, y, t, kind)
         d = ws.dy
         for a_prev, gaug, w, da, act_prev, tmp, name in ws.backward_plan:
-            np.dot(a_prev, d.T, out=gaug)
-            np.dot(w, d, out=da)
+            dot(a_prev, d.T, out=gaug)
+            dot(w, d, out=da)
             if name == "tanh":  # da · (1 − a²), as da − da · a²
-                np.multiply(act_prev, act_prev, out=tmp)
-                np.multiply(tmp, da, out=tmp)
-                np.subtract(da, tmp, out=da)
+                multiply(act_prev, act_prev, out=tmp)
+                multiply(tmp, da, out=tmp)
+                subtract(da, tmp, out=da)
             else:
                 _times_derivative(name, act_prev, da, tmp)
             d = da
-        np.dot(xa, d.T, out=ws.gaug[0])
+        dot(xa, d.T, out=ws.gaug[0])
         if l1 or l2:
             value += self._penalty(l1, l2, ws.scratch)
             self._add_penalty_gradient(l1, l2, ws)
