@@ -556,6 +556,9 @@ class DigitsTab(Tab):
             self.status.emit(f"Trained {lab.epoch} epochs: {_percent(lab.test_accuracy())} of "
                              "the held-out digits read correctly.")
             return False
+        if not self._from_timer:
+            self.status.emit(f"Epoch {lab.epoch}: {_percent(lab.test_accuracy())} of the "
+                             "held-out digits read correctly.")
         return True
 
     def _tick(self) -> None:

@@ -474,6 +474,9 @@ def test_a_digits_step_by_hand_shows_everything_at_once(window):
     assert tab._later == []
     np.testing.assert_array_equal(tab.confusion_plot.counts, lab.confusion())
     assert tab.mistakes_box.title() == f"Mistakes: {len(lab.mistakes())} of {lab.test_y.size}"
+    # The status line says what the step did (not the welcome's "make the first move").
+    assert window.statusBar().currentMessage() == (
+        f"Epoch 2: {100 * lab.test_accuracy():.1f}% of the held-out digits read correctly.")
 
 
 # -- network: the parts take turns while playing -------------------------------------------------
