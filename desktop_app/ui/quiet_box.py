@@ -82,7 +82,8 @@ class QuietBox(QWidget):
             self._measured.clear()
         twin = self._twin
         if twin is None:
-            twin = self._twin = QLabel()
+            twin = self._twin = QLabel(self)  # goes with the box; never shown
+            twin.hide()
             twin.setWordWrap(child.wordWrap())
         if twin.font() != child.font():
             twin.setFont(child.font())
