@@ -101,7 +101,7 @@ class ExpressionError(ValueError):
         self.column = column
 
 
-class _TooComplicated(Exception):
+class _TooComplicatedError(Exception):
     """Raised inside tree building when a derivative grows past its caps."""
 
 
@@ -169,7 +169,7 @@ class _Node:
         size = 1 + sum(c.size for c in children)
         depth = 1 + max((c.depth for c in children), default=0)
         if size > MAX_DERIVATIVE_NODES or depth > MAX_DERIVATIVE_DEPTH:
-            raise _TooComplicated
+            raise _TooComplicatedError
         free: frozenset = frozenset()
         for c in children:
             free = c.free if free <= c.free else free | c.free
@@ -796,7 +796,7 @@ class Expression:
                             f"got {len(values)}")
         arrays = [np.asarray(v, dtype=np.float64) for v in values]
         shape = np.broadcast_shapes(*(a.shape for a in arrays))
-        env = dict(zip(self._variables, arrays))
+        env = dict(zip(self._variables, arrays, strict=True))
         with np.errstate(all="ignore"):
             out = _evaluate(self._root, env, {})
             out = np.asarray(out, dtype=np.float64)
@@ -814,7 +814,7 @@ class Expression:
             return cached
         try:
             result = Expression(_diff(self._root, var, {}), self._variables)
-        except (_TooComplicated, RecursionError):
+        except (_TooComplicatedError, RecursionError):
             raise ExpressionError(
                 "this formula is too complicated to differentiate — try a simpler one"
             ) from None
@@ -1371,7 +1371,7 @@ def parse(text: str, variables=("x",)) -> Expression:
     _check_depth(tree, translation)
     try:
         root = _convert(tree.body, names, translation)
-    except _TooComplicated:  # pragma: no cover - the limits above are far tighter
+    except _TooComplicatedError:  # pragma: no cover - the limits above are far tighter
         raise ExpressionError("the formula is too long") from None
     if root.size > MAX_NODES:
         raise ExpressionError(f"the formula is too long — it has more than {MAX_NODES} parts")

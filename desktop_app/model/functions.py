@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -348,23 +348,23 @@ def _surface_minima(f: Callable, grad: Callable, bounds: Bounds2D, n: int = _SUR
     (x0, x1), (y0, y1) = bounds
     xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
     hx, hy = xs[1] - xs[0], ys[1] - ys[0]
-    X, Y = np.meshgrid(xs, ys, indexing="ij")
-    Z = np.asarray(f(X, Y), dtype=float)
+    xx, yy = np.meshgrid(xs, ys, indexing="ij")
+    zz = np.asarray(f(xx, yy), dtype=float)
 
-    centre = Z[1:-1, 1:-1]
+    centre = zz[1:-1, 1:-1]
     is_seed = np.isfinite(centre)
     strictly_lower = np.zeros_like(is_seed)
     for di in (-1, 0, 1):
         for dj in (-1, 0, 1):
             if di == 0 and dj == 0:
                 continue
-            nb = Z[1 + di:n - 1 + di, 1 + dj:n - 1 + dj]
+            nb = zz[1 + di:n - 1 + di, 1 + dj:n - 1 + dj]
             is_seed &= np.isfinite(nb) & (centre <= nb)
             strictly_lower |= centre < nb
     ii, jj = np.nonzero(is_seed & strictly_lower)
     if ii.size == 0:
         return ()
-    seeds = np.column_stack([X[ii + 1, jj + 1], Y[ii + 1, jj + 1]])
+    seeds = np.column_stack([xx[ii + 1, jj + 1], yy[ii + 1, jj + 1]])
 
     points, ok = _newton_critical(grad, seeds, max_step=math.hypot(hx, hy), require_min=True)
     if (~ok).any():
@@ -373,7 +373,7 @@ def _surface_minima(f: Callable, grad: Callable, bounds: Bounds2D, n: int = _SUR
         points[~ok] = _pattern_min(f, seeds[~ok], (hx, hy))
 
     inside = (points[:, 0] > x0) & (points[:, 0] < x1) & (points[:, 1] > y0) & (points[:, 1] < y1)
-    finite = Z[np.isfinite(Z)]
+    finite = zz[np.isfinite(zz)]
     rise = 1e-12 * max(float(finite.max() - finite.min()), 1e-300)
     keep = inside & _is_strict_min(f, points, 0.5 * min(hx, hy), rise)
     points = points[keep]
@@ -381,7 +381,8 @@ def _surface_minima(f: Callable, grad: Callable, bounds: Bounds2D, n: int = _SUR
 
     minima: list[tuple[float, float, float]] = []
     tol = 1e-6 * max(x1 - x0, y1 - y0)
-    for (px, py), v in sorted(zip(points.tolist(), values.tolist()), key=lambda t: (t[1], t[0])):
+    for (px, py), v in sorted(zip(points.tolist(), values.tolist(), strict=True),
+                              key=lambda t: (t[1], t[0])):
         if any(math.hypot(px - qx, py - qy) < tol for qx, qy, _ in minima):
             continue  # several seeds in one valley
         minima.append((px, py, v))
@@ -414,7 +415,7 @@ class Curve:
     derivative_text: str = ""
 
     @classmethod
-    def from_text(cls, text: str, bounds: Bounds1D = (-4.0, 4.0)) -> "Curve":
+    def from_text(cls, text: str, bounds: Bounds1D = (-4.0, 4.0)) -> Curve:
         """A curve from a formula in x typed by the student.
 
         Raises the parser's ExpressionError for typos, unknown variables and formulas that
@@ -465,7 +466,7 @@ class Surface:
     description: str = ""
 
     @classmethod
-    def from_text(cls, text: str, bounds: Bounds2D = ((-3.0, 3.0), (-3.0, 3.0))) -> "Surface":
+    def from_text(cls, text: str, bounds: Bounds2D = ((-3.0, 3.0), (-3.0, 3.0))) -> Surface:
         """A surface from a formula in x and y typed by the student (saddles not searched)."""
         bounds = _check_bounds_2d(bounds)
         expression = _expression_module()
@@ -479,8 +480,8 @@ class Surface:
 
         (x0, x1), (y0, y1) = bounds
         n = _SURFACE_SAMPLES
-        X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
-        if not np.isfinite(f(X, Y)).any():
+        xx, yy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+        if not np.isfinite(f(xx, yy)).any():
             raise expression.ExpressionError(
                 "This function is not defined anywhere in the square "
                 f"{_fmt(x0)} ≤ x ≤ {_fmt(x1)}, {_fmt(y0)} ≤ y ≤ {_fmt(y1)}."
@@ -523,8 +524,8 @@ class Surface:
         expect.
         """
         (x0, x1), (y0, y1) = self.bounds
-        X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n), indexing="ij")
-        return X, Y, np.asarray(self.f(X, Y), dtype=float)
+        xx, yy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n), indexing="ij")
+        return xx, yy, np.asarray(self.f(xx, yy), dtype=float)
 
     def z_range(self) -> tuple[float, float]:
         """(lo, hi) of the finite heights over the bounds, with a margin for plotting."""

@@ -264,7 +264,7 @@ class Optimizer:
         new_ps: list[np.ndarray] = []
         new_states: list[State] = []
         with np.errstate(all="ignore"):
-            for p, g, state in zip(ps, gs, old_states):
+            for p, g, state in zip(ps, gs, old_states, strict=True):
                 p_new, state_new = self._update(p, g, state, t)
                 new_ps.append(p_new)
                 new_states.append(state_new)
@@ -371,7 +371,7 @@ class Optimizer:
         names = _COORDINATE_NAMES if total == 2 else ("x",)
         lines: list[str] = []
         k = 0
-        for p, g, old, new, p_new in zip(ps, gs, old_states, new_states, new_ps):
+        for p, g, old, new, p_new in zip(ps, gs, old_states, new_states, new_ps, strict=True):
             p_flat, g_flat = p.reshape(-1), g.reshape(-1)
             p_new_flat = np.asarray(p_new).reshape(-1)
             for j in range(p.size):

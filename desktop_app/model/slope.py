@@ -490,7 +490,8 @@ class SlopeDescent:
         self.tol = _check_positive("tolerance", self.tol)
         self.blowup = _check_positive("blow-up limit", self.blowup)
         if abs(self.x0) > self.blowup:
-            raise ValueError(f"the start x must lie between {MINUS}{self.blowup:g} and {self.blowup:g}")
+            raise ValueError(f"the start x must lie between {MINUS}{self.blowup:g} and "
+                             f"{self.blowup:g}")
         self.max_steps = operator.index(self.max_steps)
         if self.max_steps < 0:
             raise ValueError("the number of steps must be 0 or more")
@@ -603,11 +604,13 @@ class SlopeDescent:
         elif self._rising >= RISING_STEPS:
             self._stop(
                 DIVERGED,
-                f"{RISING_STEPS} steps in a row landed higher, each longer than the last: the walker "
-                "jumps over the valley and up the other side, so the learning rate is too large.",
+                f"{RISING_STEPS} steps in a row landed higher, each longer than the last: the "
+                "walker jumps over the valley and up the other side, so the learning rate is "
+                "too large.",
             )
         elif slope_to == 0.0 or (abs(step) < self.tol and abs(slope_to) < math.sqrt(self.tol)):
-            self._stop(CONVERGED, "The steps became tiny and the curve is flat here: a valley floor.")
+            self._stop(CONVERGED,
+                       "The steps became tiny and the curve is flat here: a valley floor.")
         elif len(self.history) >= self.max_steps:
             self._stop(MAX_STEPS, f"Stopped after {self.max_steps} steps without settling.")
         return move
